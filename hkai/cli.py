@@ -1,0 +1,134 @@
+"""`python -m hkai`: the same engine without the browser.
+
+--json prints one JSON object per line; a query of `-` (or none) reads one
+query per line from standard input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+from .config import SEEDS_DIR, load_settings
+from .store import StoreLockedError
+
+
+def _queries(args: list[str]) -> Iterator[str]:
+    if not args or args == ["-"]:
+        for line in sys.stdin:
+            if line.strip():
+                yield line.strip()
+    else:
+        yield " ".join(args)
+
+
+def _emit(obj: dict, as_json: bool, human: str) -> None:
+    print(json.dumps(obj, ensure_ascii=False) if as_json else human, flush=True)
+
+
+def _open(args):
+    from .library import Library
+
+    overrides = {"store_dir": __import__("pathlib").Path(args.store)} if args.store else {}
+    lib = Library(load_settings(**overrides))
+    if not lib.dense_status.loaded:
+        print(f"note: retrieval is lexical only: {lib.dense_status.reason}", file=sys.stderr)
+    return lib
+
+
+def cmd_index(args) -> int:
+    lib = _open(args)
+    if args.reset:
+        for d in lib.store.list_documents(owners=None):
+            lib.store.remove_document(d["doc_id"])
+    report = lib.index_paths(args.paths or [SEEDS_DIR])
+    for err in report.errors:
+        print(f"skipped {err.name}: {err.reason}", file=sys.stderr)
+    out = report.as_json()
+    out["skipped"] = report.skipped + len(report.errors)
+    _emit({k: out[k] for k in ("documents", "chunks", "skipped", "seconds")}, args.json,
+          f"indexed {out['documents']} documents ({out['chunks']} chunks), skipped {out['skipped']}, "
+          f"{out['seconds']:.2f}s")
+    return 1 if report.errors and not report.documents and not report.skipped else 0
+
+
+def cmd_search(args) -> int:
+    lib = _open(args)
+    for q in _queries(args.query):
+        hits = lib.search(q, k=args.k)
+        human = "\n".join(f"{i}. [{h.score:.4f}] {h.title} ({h.source})\n   {h.text[:160]}"
+                          for i, h in enumerate(hits, 1)) or "no results"
+        _emit({"query": q, "hits": [h.as_json() for h in hits]}, args.json, f"# {q}\n{human}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    lib = _open(args)
+    for q in _queries(args.question):
+        if args.mode == "llm":
+            from .llm import answer_with_llm
+
+            answer = answer_with_llm(lib, q)
+        else:
+            answer = lib.ask(q)
+        cites = "\n".join(f"[{c.n}] {c.title} ({c.source})" for c in answer.citations)
+        _emit(answer.as_json(), args.json, f"Q: {q}\n{answer.answer}\n{cites}\n")
+    return 0
+
+
+def cmd_facts(args) -> int:
+    from .figures import library_figures
+
+    lib = _open(args)
+    for fig in library_figures(lib):
+        _emit(fig.as_json(), args.json, f"{fig.label}: {fig.value:g} {fig.unit} — “{fig.quote}” ({fig.source})")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hkai", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p):
+        p.add_argument("--store", help="store folder (default: HKAI_STORE or .hkai-store)")
+        p.add_argument("--json", action="store_true", help="one JSON object per line")
+        return p
+
+    p = common(sub.add_parser("index", help="index files or folders (default: seeds/)"))
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--reset", action="store_true", help="remove every indexed document first")
+    p.set_defaults(func=cmd_index)
+    p = common(sub.add_parser("search", help="ranked passages for a query"))
+    p.add_argument("query", nargs="*")
+    p.add_argument("--k", type=int, default=5)
+    p.set_defaults(func=cmd_search)
+    p = common(sub.add_parser("ask", help="a cited answer"))
+    p.add_argument("question", nargs="*")
+    p.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
+    p.set_defaults(func=cmd_ask)
+    p = common(sub.add_parser("facts", help="figures found in the indexed documents"))
+    p.set_defaults(func=cmd_facts)
+    p = common(sub.add_parser("bench", help="speed, memory and retrieval quality"))
+    p.add_argument("--quick", action="store_true", help="subsample the public benchmarks")
+    p.add_argument("--no-dense", action="store_true", help="skip the dense-model runs")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StoreLockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

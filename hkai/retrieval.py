@@ -1,0 +1,116 @@
+"""Questions to ranked passages.
+
+A question is folded like the index, expanded with the bilingual glossary when
+it is in English, and sent to Qdrant as one hybrid query. `coverage` measures
+how much of the question a passage actually contains, which the answerer uses
+to say "the documents do not answer" instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from .config import DATA_DIR
+from .sparse import _tokenizer, terms
+from .text import detect_script, fold
+
+EN_STOPWORDS = set("""a an the of in on at to for from by with and or but is are was were be been being do does did
+what which who whom whose when where why how many much is it its this that these those there their they he she
+his her as about into than then so if not no yes can could will would should may might has have had i you we our
+your me my tell please give list show any some all more most other such only own same too very just also
+""".split())
+# Words of a Chinese question that say what kind of answer is wanted, not what it is about.
+ZH_QUESTION_WORDS = set(fold("""什么 甚麼 多少 哪些 哪个 哪個 哪里 哪裡 哪一 几 幾 是否 如何 怎样 怎樣 为什么 為什麼 何时 何時 有没有
+有沒有 是什么 呢 吗 嗎 请问 請問 哪家 哪年 何 谁 誰 多大 多久 目前 一个 一個 这个 這個 那个 其 的""").split())
+
+
+@dataclass
+class Glossary:
+    entries: list[tuple[str, list[str]]]  # (english phrase, folded chinese terms), longest phrase first
+
+    def expand(self, question: str) -> tuple[list[str], list[str]]:
+        """(matched english phrases, chinese terms) for an English question."""
+        lowered = question.lower()
+        taken = [False] * len(lowered)
+        phrases, zh = [], []
+        for phrase, targets in self.entries:
+            for m in re.finditer(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", lowered):
+                if any(taken[m.start():m.end()]):
+                    continue
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                phrases.append(phrase)
+                zh.extend(targets)
+        return phrases, list(dict.fromkeys(zh))
+
+
+@lru_cache(maxsize=1)
+def load_glossary() -> Glossary:
+    raw = yaml.safe_load((DATA_DIR / "glossary.yaml").read_text(encoding="utf-8"))
+    entries = [(p.lower(), [fold(z) for z in e["zh"]]) for e in raw for p in e["en"]]
+    entries.sort(key=lambda e: -len(e[0]))
+    return Glossary(entries)
+
+
+@dataclass
+class QueryPlan:
+    question: str
+    script: str
+    terms: list[str]  # lexical terms sent to Qdrant
+    salient: list[str]  # folded strings a passage should contain to answer
+    expansions: list[str] = field(default_factory=list)  # chinese terms added by the glossary
+
+
+def plan_query(question: str) -> QueryPlan:
+    script = detect_script(question)
+    folded = fold(question)
+    if script == "en":
+        phrases, zh = load_glossary().expand(question)
+        words = [w for w in re.findall(r"[a-z0-9$&.\-]+", folded) if w not in EN_STOPWORDS]
+        # English words the glossary translated are searched in Chinese only.
+        covered = {w for p in phrases for w in p.split()}
+        latin = [w.strip(".-") for w in words if w not in covered and w.strip(".-")]
+        query_terms = terms(" ".join(latin)) + [t for z in zh for t in terms(z) + [z]]
+        salient = list(dict.fromkeys(latin + zh))
+        return QueryPlan(question, script, query_terms, salient, zh)
+    words = [w for w in _tokenizer().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
+    salient = [w for w in dict.fromkeys(words) if w not in ZH_QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
+    return QueryPlan(question, script, terms(question), salient)
+
+
+def coverage(plan: QueryPlan, passage: str) -> float:
+    """Share of the question's salient terms that the passage contains."""
+    if not plan.salient:
+        return 0.0
+    text = fold(passage)
+    return sum(1 for s in plan.salient if s in text) / len(plan.salient)
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    score: float
+    publisher: str = ""
+    date: str = ""
+    script: str = ""
+    ordinal: int = 0
+    start: int = 0
+    coverage: float = 0.0
+
+    def as_json(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "source": self.source,
+                "text": self.text, "score": round(self.score, 6)}
+
+
+def to_hit(point, plan: QueryPlan) -> Hit:
+    p = point.payload
+    return Hit(doc_id=p["doc_id"], title=p.get("title", ""), source=p.get("source", ""), text=p["text"],
+               score=float(point.score), publisher=p.get("publisher", ""), date=p.get("date", ""),
+               script=p.get("script", ""), ordinal=p.get("ordinal", 0), start=p.get("start", 0),
+               coverage=coverage(plan, p["text"]))
