@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from qdrant_client import QdrantClient, models
 
+from . import qdrant_speedup
 from .chunking import Chunk, chunk_document, make_splitter
 from .config import PIPELINE_VERSION, Settings
 from .documents import Document, LoadError
@@ -55,6 +56,7 @@ def open_client(settings: Settings) -> QdrantClient:
     if settings.is_server:
         return QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key, timeout=30)
     settings.store_dir.mkdir(parents=True, exist_ok=True)
+    qdrant_speedup.install()
     try:
         return QdrantClient(path=str(settings.store_dir / "qdrant"))
     except RuntimeError as exc:
@@ -78,6 +80,7 @@ class Store:
         self.meta_name = f"{settings.collection}_meta"
         self._splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         self.rebuilt = False
+        self._owners: set[str] | None = None  # owners with documents, cached between writes
         self._ensure_collections()
 
     # ---- set-up -------------------------------------------------------------
@@ -135,28 +138,36 @@ class Store:
 
     def _write(self, docs: list[Document], force: bool = False,
                progress: Callable[[int, int, Document], None] | None = None) -> IndexReport:
+        """Write the chunks of changed or new documents. A document whose
+        content hash is already stored is skipped without touching the index."""
         started = time.perf_counter()
         report = IndexReport()
+        known = {p.payload["doc_id"]: p.payload for p in self.client.retrieve(
+            self.docs_name, [_doc_point_id(d.doc_id) for d in docs], with_payload=True)} if docs else {}
         pending: list[tuple[Document, Chunk]] = []
         stale: list[str] = []
+        records = []
         for i, doc in enumerate(docs):
-            chunks = chunk_document(doc, splitter=self._splitter)
-            existing = self._existing_chunk_ids(doc.doc_id)
-            new_ids = {c.chunk_id for c in chunks}
-            if existing == new_ids and not force:
+            old = known.get(doc.doc_id)
+            if old and old.get("content_hash") == doc.content_hash and not force:
                 report.skipped += 1
             else:
-                pending.extend((doc, c) for c in chunks if force or c.chunk_id not in existing)
-                stale.extend(existing - new_ids)
+                chunks = chunk_document(doc, splitter=self._splitter)
+                if old:  # a changed file: its old chunks go
+                    stale.extend(self._existing_chunk_ids(doc.doc_id) - {c.chunk_id for c in chunks})
+                pending.extend((doc, c) for c in chunks)
                 report.documents += 1
                 report.doc_ids.append(doc.doc_id)
-                self._put_document(doc, len(chunks))
+                records.append(self._document_point(doc, len(chunks)))
             if progress:
                 progress(i + 1, len(docs), doc)
         if stale:
             self.client.delete(self.chunks_name, models.PointIdsList(points=stale))
         for start in range(0, len(pending), 512):
             self._upsert_chunks(pending[start:start + 512])
+        if records:
+            self._owners = None
+            self.client.upsert(self.docs_name, records)
         report.chunks = len(pending)
         report.seconds = time.perf_counter() - started
         return report
@@ -176,14 +187,20 @@ class Store:
                 "script": doc.script, "language": doc.language, "owner": doc.owner}))
         self.client.upsert(self.chunks_name, points, wait=True)
 
-    def _put_document(self, doc: Document, n_chunks: int) -> None:
+    def owners_present(self) -> set[str]:
+        if self._owners is None:
+            self._owners = {d.get("owner", PUBLIC) for d in self.list_documents(owners=None)}
+        return self._owners
+
+    @staticmethod
+    def _document_point(doc: Document, n_chunks: int) -> models.PointStruct:
         payload = asdict(doc)
         payload["chunks"] = n_chunks
         payload["added"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        self.client.upsert(self.docs_name, [models.PointStruct(id=_doc_point_id(doc.doc_id), vector={},
-                                                               payload=payload)])
+        return models.PointStruct(id=_doc_point_id(doc.doc_id), vector={}, payload=payload)
 
     def remove_document(self, doc_id: str) -> None:
+        self._owners = None
         flt = models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))])
         self.client.delete(self.chunks_name, models.FilterSelector(filter=flt))
         self.client.delete(self.docs_name, models.PointIdsList(points=[_doc_point_id(doc_id)]))
@@ -231,7 +248,11 @@ class Store:
               owners: Iterable[str] | None, dense_weight: float = 1.0,
               prefetch_limit: int = 40) -> list[models.ScoredPoint]:
         """Hybrid query fused with weighted RRF inside Qdrant; lexical alone
-        when there is no dense vector."""
+        when there is no dense vector. The owner filter is left out when every
+        document in the store is visible anyway: local mode evaluates filters
+        point by point in Python."""
+        if owners is not None and self.owners_present() <= set(owners):
+            owners = None
         flt = self.owner_filter(owners)
         sparse = models.SparseVector(indices=sparse.indices, values=sparse.values)
         if dense is None or self.dense is None:
