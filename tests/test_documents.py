@@ -1,0 +1,85 @@
+"""Loaders: every format gives text and metadata; every bad file a clear error."""
+
+import zipfile
+
+import pytest
+
+from hkai.documents import LoadError, load_bytes, load_path
+from hkai.text import fold
+
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html", "md", "txt"])
+def test_each_format_loads_the_seed_text(format_files, fmt):
+    doc = load_path(format_files[fmt], max_bytes=LIMIT)
+    assert doc.format in {"pdf": "pdf", "docx": "docx", "html": "html", "md": "markdown", "txt": "text"}[fmt]
+    assert doc.script == "zh-Hant"
+    assert "數碼港" in doc.clean_text  # the word that spans a line break in the seed
+    assert "5,000萬元" in doc.clean_text
+
+
+@pytest.mark.parametrize("fmt,title", [("pdf", "文匯報 PDF"), ("docx", "文匯報 Word"),
+                                       ("html", "文匯報 HTML"), ("md", "文匯報 Markdown")])
+def test_titles_come_from_the_file(format_files, fmt, title):
+    assert load_path(format_files[fmt], max_bytes=LIMIT).title == title
+
+
+def test_html_drops_scripts_and_styles(format_files):
+    text = load_path(format_files["html"], max_bytes=LIMIT).text
+    assert "不應出現" not in text and "color: red" not in text
+
+
+def test_unsupported_type_is_named():
+    with pytest.raises(LoadError) as err:
+        load_bytes(b"PK\x03\x04 data", "slides.xlsx", max_bytes=LIMIT)
+    assert err.value.code == "unsupported"
+    assert "slides.xlsx" in str(err.value) and ".xlsx" in err.value.reason
+
+
+def test_empty_file_is_reported():
+    with pytest.raises(LoadError) as err:
+        load_bytes(b"  \n ", "blank.txt", max_bytes=LIMIT)
+    assert err.value.code == "empty"
+
+
+def test_oversized_file_is_reported_with_the_limit(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (2 * 1024 * 1024 + 1))
+    with pytest.raises(LoadError) as err:
+        load_path(big, max_bytes=2 * 1024 * 1024)
+    assert err.value.code == "too_large" and "2 MB limit" in err.value.reason
+
+
+def test_corrupt_pdf_is_reported():
+    with pytest.raises(LoadError) as err:
+        load_bytes(b"%PDF-1.7\nthis is not really a pdf", "broken.pdf", max_bytes=LIMIT)
+    assert err.value.code == "corrupt" and "broken.pdf" in str(err.value)
+
+
+def test_corrupt_docx_is_reported(tmp_path):
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("hello.txt", "not a word document")
+    with pytest.raises(LoadError) as err:
+        load_path(bad, max_bytes=LIMIT)
+    assert err.value.code == "corrupt"
+
+
+def test_binary_posing_as_text_is_reported():
+    with pytest.raises(LoadError) as err:
+        load_bytes(bytes(range(256)) * 4, "data.txt", max_bytes=LIMIT)
+    assert err.value.code == "corrupt"
+
+
+def test_big5_text_is_decoded():
+    doc = load_bytes("數碼港人工智能超算中心".encode("big5hkscs"), "old.txt", max_bytes=LIMIT)
+    assert fold(doc.text) == fold("數碼港人工智能超算中心")
+
+
+def test_one_bad_file_does_not_stop_the_others(fresh_library, format_files, tmp_path):
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    report = fresh_library.index_paths([format_files["txt"], empty, tmp_path / "missing.pdf", format_files["docx"]])
+    assert report.documents == 2
+    assert sorted(e.code for e in report.errors) == ["empty", "missing"]

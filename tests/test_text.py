@@ -1,0 +1,69 @@
+"""Normalisation, script handling and chunking."""
+
+from hkai.chunking import chunk_document
+from hkai.documents import load_path
+from hkai.text import detect_script, fold, repair_lines, split_sentences, to_traditional
+
+from .conftest import SEED_000, SEED_002
+
+
+def test_broken_cjk_line_is_joined_without_space():
+    text = "特區政府新一份財政預算案公布，撥款5,000萬元予數\n碼港，加速推動香港Web3.0生態圈的發展。"
+    assert "撥款5,000萬元予數碼港，加速" in repair_lines(text)
+
+
+def test_blank_line_inside_a_sentence_is_joined():
+    text = "展示政府對虛擬資產創新抱持開放態度及堅定決心，而業界的反應都十分正面，政府抱持開\n\n放態度及堅定決心。"
+    assert "抱持開放態度" in repair_lines(text)
+
+
+def test_paragraph_breaks_after_sentences_are_kept():
+    text = "第一段的內容到這裏結束。\n第二段由這裏開始，內容繼續下去。"
+    assert repair_lines(text).split("\n") == ["第一段的內容到這裏結束。", "第二段由這裏開始，內容繼續下去。"]
+
+
+def test_latin_words_split_across_lines_keep_a_space():
+    assert "New Bing" in repair_lines("ChatGPT（GPT3.5）和 New\nBing 進行了比較測試，並向這4款AI產品提出了10條問答題。")
+
+
+def test_seed_002_repairs_the_cyberport_split():
+    doc = load_path(SEED_002, max_bytes=1 << 30)
+    assert "數碼港" not in doc.text.replace("\n", "X")[:1] and "予數\n碼港" in doc.text
+    assert "予數碼港" in doc.clean_text
+    assert doc.text == SEED_002.read_text(encoding="utf-8")  # the original is kept for display
+
+
+def test_script_detection():
+    assert detect_script("香港的總算力有多少？") == "zh-Hant"
+    assert detect_script("香港的总算力有多少？") == "zh-Hans"
+    assert detect_script("What is Hong Kong's total computing power?") == "en"
+    assert detect_script(SEED_000.read_text(encoding="utf-8")) == "zh-Hans"
+
+
+def test_fold_makes_scripts_and_widths_equal():
+    assert fold("數碼港ＡＩ") == fold("数码港ai")
+    assert fold("特区政 府") == "特区政府"  # a PDF's stray space between Han characters
+
+
+def test_traditional_conversion_uses_hong_kong_forms():
+    assert to_traditional("数码港人工智能超算中心") == "數碼港人工智能超算中心"
+
+
+def test_sentences_split_on_cjk_terminators_and_digest_bullets():
+    assert split_sentences("阿里股價收報99.3元，升1.59%。百度收跌5.39%！") == ["阿里股價收報99.3元，升1.59%。", "百度收跌5.39%！"]
+    assert split_sentences("支柱 [4] - 香港特区政府已预留10亿港元 [5]") == ["支柱 [4]", "香港特区政府已预留10亿港元 [5]"]
+
+
+def test_chunks_are_sized_overlapping_and_end_on_sentences():
+    doc = load_path(SEED_002, max_bytes=1 << 30)
+    chunks = chunk_document(doc, 320, 60)
+    assert len(chunks) > 10
+    assert all(len(c.text) <= 320 for c in chunks)
+    ends = sum(c.text.endswith(("。", "！", "？", "；")) or doc.clean_text[c.start + len(c.text):][:1] == "\n" for c in chunks)
+    assert ends / len(chunks) > 0.7
+    assert all(doc.clean_text[c.start:c.start + len(c.text)] == c.text for c in chunks)
+
+
+def test_chunk_ids_are_stable_content_hashes():
+    doc = load_path(SEED_002, max_bytes=1 << 30)
+    assert [c.chunk_id for c in chunk_document(doc)] == [c.chunk_id for c in chunk_document(doc)]
