@@ -1,0 +1,50 @@
+"""HK AI Observatory: the entry point. Owns navigation and the shared frame."""
+
+import streamlit as st
+
+from components.state import get_library, lang, t
+from hkai import i18n
+
+st.set_page_config(page_title="HK AI Observatory", page_icon=":material/insights:", layout="wide")
+st.markdown("""<style>
+.hkai-passage, .hkai-doc { line-height: 1.7; font-size: 1.02rem; }
+.hkai-doc { max-height: 28rem; overflow-y: auto; padding: .5rem .75rem; border-left: 3px solid #d0d7de; }
+mark { background: #fff3b0; padding: 0 .1em; }
+</style>""", unsafe_allow_html=True)
+
+with st.sidebar:
+    st.markdown(f"### {t('app.title')}")
+    st.caption(t("app.tagline"))
+    codes = list(i18n.LANGUAGES)
+    choice = st.selectbox(t("sidebar.language"), codes, index=codes.index(lang()),
+                          format_func=lambda c: i18n.LANGUAGES[c], key="app_language")
+    if choice != lang():
+        st.query_params["lang"] = choice
+        st.rerun()
+
+pages = {
+    t("nav.ask"): [st.Page("pages/ask.py", title=t("nav.ask"), icon=":material/chat:", url_path="ask", default=True)],
+    t("nav.documents"): [st.Page("pages/documents.py", title=t("nav.documents"), icon=":material/library_books:",
+                                 url_path="documents")],
+}
+page = st.navigation(pages)
+
+lib = get_library()
+if lib is not None:
+    with st.sidebar:
+        status = lib.status(owners=None)
+        st.markdown(f"**{t('sidebar.library')}**")
+        c1, c2 = st.columns(2)
+        c1.metric(t("sidebar.documents"), status.documents)
+        c2.metric(t("sidebar.chunks"), status.chunks)
+        if status.dense.loaded:
+            mode = t("mode.hybrid", model=status.dense.model)
+        else:
+            mode = t("mode.lexical_reason", reason=status.dense.reason)
+        st.caption(f"**{t('sidebar.retrieval')}:** {mode}")
+        st.caption(f"**{t('sidebar.answer_mode')}:** {t('mode.extractive')}")
+
+try:
+    page.run()
+except Exception as exc:  # never a traceback in front of a user
+    st.error(t("error.generic", error=type(exc).__name__))

@@ -1,0 +1,58 @@
+"""Process-wide objects and per-visitor state, built in one place.
+
+The library (Qdrant client plus embedders) is built once per process with
+st.cache_resource; the visitor's language and owner id live in session state.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from hkai import i18n
+from hkai.config import load_settings
+from hkai.library import Library
+from hkai.store import PUBLIC, StoreLockedError
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _library() -> Library:
+    return Library(load_settings())
+
+
+def get_library() -> Library | None:
+    """The shared library, with the seeds indexed; None (and a message shown)
+    when the store cannot be opened."""
+    try:
+        lib = _library()
+    except StoreLockedError as exc:
+        st.error(f"{i18n.t('error.store_locked', lang())} {exc}")
+        return None
+    if not st.session_state.get("_seeds_checked"):
+        bar = st.progress(0.0, text=i18n.t("docs.indexing_seeds", lang()))
+        lib.ensure_seeds(progress=lambda i, n, doc: bar.progress(i / n, text=f"{doc.title[:40]} ({i}/{n})"))
+        bar.empty()
+        st.session_state["_seeds_checked"] = True
+    return lib
+
+
+def lang() -> str:
+    value = st.query_params.get("lang", "en")
+    return value if value in i18n.LANGUAGES else "en"
+
+
+def t(key: str, **kwargs) -> str:
+    return i18n.t(key, lang(), **kwargs)
+
+
+def owner() -> str:
+    """Whose uploads this visitor sees: their session's, or a named workspace's."""
+    if "owner_session" not in st.session_state:
+        st.session_state["owner_session"] = f"session:{uuid.uuid4().hex}"
+    workspace = st.session_state.get("docs_workspace", "").strip()
+    return f"workspace:{workspace}" if workspace else st.session_state["owner_session"]
+
+
+def visible_owners() -> list[str]:
+    return [PUBLIC, owner()]

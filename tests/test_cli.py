@@ -1,0 +1,75 @@
+"""`python -m hkai` follows the command-line contract in DESIGN.md."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from hkai.config import PROJECT_ROOT
+
+
+def run(*args, store, stdin=None):
+    env = {**os.environ, "HKAI_STORE": str(store), "HKAI_EMBEDDING_MODEL": "none", "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "hkai", *args], cwd=PROJECT_ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli")
+    out = run("index", "--json", store=path)
+    assert out.returncode == 0, out.stderr
+    first = json.loads(out.stdout)
+    assert first["documents"] == 2 and first["chunks"] > 20 and set(first) == {"documents", "chunks", "skipped", "seconds"}
+    return path
+
+
+def test_index_again_skips_unchanged(store):
+    again = json.loads(run("index", "--json", store=store).stdout)
+    assert again["documents"] == 0 and again["chunks"] == 0 and again["skipped"] == 2
+
+
+def test_index_reports_bad_files_and_goes_on(store, tmp_path):
+    (tmp_path / "ok.md").write_text("# 筆記\n\n港話通是香港的人工智能應用。", encoding="utf-8")
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    out = run("index", str(tmp_path), "--json", store=store)
+    assert out.returncode == 0
+    assert json.loads(out.stdout)["documents"] == 1 and "bad.pdf" in out.stderr
+
+
+def test_search_reads_queries_from_stdin(store):
+    out = run("search", "-", "--json", "--k", "2", store=store, stdin="數碼港\n百度股价\n")
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x["query"] for x in lines] == ["數碼港", "百度股价"]
+    hit = lines[1]["hits"][0]
+    assert set(hit) == {"doc_id", "title", "source", "text", "score"} and "5.39%" in hit["text"]
+    assert "lexical only" in out.stderr
+
+
+def test_ask_json_contract(store):
+    out = run("ask", "香港的總算力有多少？", "--json", store=store)
+    answer = json.loads(out.stdout)
+    assert answer["mode"] == "extractive" and "5000 PFLOPS" in answer["answer"]
+    assert answer["citations"][0]["n"] == 1 and answer["citations"][0]["source"].startswith("seeds/")
+    assert answer["grounding"]["supported"] is True and answer["grounding"]["unsupported_figures"] == []
+
+
+def test_facts_lists_figures_with_quotes(store):
+    facts = [json.loads(x) for x in run("facts", "--json", store=store).stdout.splitlines()]
+    compute = [f for f in facts if f["unit"] == "PFLOPS"]
+    assert {f["value"] for f in compute} == {5000.0, 3000.0}
+    assert all(f["quote"] and f["doc_id"] and f["source"] for f in facts)
+
+
+def test_locked_store_gives_a_clear_message(store):
+    from hkai.config import load_settings
+    from hkai.store import open_client
+
+    client = open_client(load_settings(store_dir=store))
+    try:
+        out = run("search", "數碼港", store=store)
+    finally:
+        client.close()
+    assert out.returncode == 2 and "in use by another program" in out.stderr and "Traceback" not in out.stderr
