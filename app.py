@@ -16,11 +16,13 @@ with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.tagline"))
     codes = list(i18n.LANGUAGES)
-    choice = st.selectbox(t("sidebar.language"), codes, index=codes.index(lang()),
-                          format_func=lambda c: i18n.LANGUAGES[c], key="app_language")
-    if choice != lang():
-        st.query_params["lang"] = choice
-        st.rerun()
+
+    def _switch_language() -> None:
+        st.session_state["app_lang"] = st.session_state["app_language"]
+        st.query_params["lang"] = st.session_state["app_language"]
+
+    st.selectbox(t("sidebar.language"), codes, index=codes.index(lang()), format_func=lambda c: i18n.LANGUAGES[c],
+                 key="app_language", on_change=_switch_language)
 
 pages = {
     t("nav.ask"): [st.Page("pages/ask.py", title=t("nav.ask"), icon=":material/chat:", url_path="ask", default=True)],

@@ -38,8 +38,11 @@ def get_library() -> Library | None:
 
 
 def lang() -> str:
-    value = st.query_params.get("lang", "en")
-    return value if value in i18n.LANGUAGES else "en"
+    """The visitor's language: from the link (?lang=) on arrival, then their choice."""
+    if "app_lang" not in st.session_state:
+        value = st.query_params.get("lang", "en")
+        st.session_state["app_lang"] = value if value in i18n.LANGUAGES else "en"
+    return st.session_state["app_lang"]
 
 
 def t(key: str, **kwargs) -> str:

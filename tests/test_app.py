@@ -1,0 +1,91 @@
+"""AppTest: every page runs, shows its key elements, and the chat answers with
+citations in each language."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hkai.config import PROJECT_ROOT
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("HKAI_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("HKAI_EMBEDDING_MODEL", "none")
+    from components.state import _library
+    _library.clear()
+    yield
+    try:
+        _library().close()
+    except Exception:
+        pass
+    _library.clear()
+
+
+def run_app(lang="en", page=None, **params):
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def text_of(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
+
+
+def test_ask_page_shows_suggestions_and_status(app_env):
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "Ask the documents"
+    assert len([b for b in at.button if b.key and b.key.startswith("ask_suggest_")]) == 4
+    assert [m.value for m in at.sidebar.metric] == ["2", "38"] or at.sidebar.metric[0].value == "2"
+    assert "Lexical only" in text_of(at)
+
+
+@pytest.mark.parametrize("lang,question,expected,sources", [
+    ("en", "What is Hong Kong's total computing power?", "5000 PFLOPS", "Sources"),
+    ("zh-Hant", "香港的總算力有多少？", "香港總算力目前已達5000 PFLOPS", "資料來源"),
+    ("zh-Hans", "百度股价收跌多少？", "收跌5.39%", "资料来源"),
+])
+def test_chat_answers_with_citations_in_each_language(app_env, lang, question, expected, sources):
+    at = run_app(lang)
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    body = text_of(at)
+    assert expected in body and "**[1]**" in body and sources in body
+
+
+def test_question_in_the_url_is_asked_on_open(app_env):
+    at = run_app("zh-Hant", q="數碼港撥款多少？")
+    assert "5,000萬元" in text_of(at)
+
+
+def test_over_long_question_gets_a_friendly_message(app_env):
+    at = run_app()
+    at.chat_input[0].set_value("數碼港" * 300).run()
+    assert not at.exception
+    assert any("too long" in w.value for w in at.warning)
+
+
+def test_clear_empties_the_conversation(app_env):
+    at = run_app()
+    at.chat_input[0].set_value("數碼港").run()
+    at.button(key="ask_clear").click().run()
+    assert not at.exception and len(at.chat_message) == 0
+
+
+def test_documents_page_lists_the_library(app_env):
+    at = run_app("zh-Hant", page="pages/documents.py")
+    assert not at.exception
+    assert at.title[0].value == "文件庫"
+    frame = at.dataframe[0].value
+    assert len(frame) == 2 and "標題" in frame.columns
+
+
+def test_language_switch_changes_the_ui(app_env):
+    at = run_app()
+    at.sidebar.selectbox(key="app_language").select_index(2).run()
+    assert at.title[0].value == "向文件提问"

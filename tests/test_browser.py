@@ -1,0 +1,112 @@
+"""Real Chromium against `streamlit run`: open every page, ask, switch
+language, upload and find the upload; screenshots go to test-artifacts/."""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    proc = start_app(tmp_path_factory.mktemp("browser-store"), port)
+    yield f"http://127.0.0.1:{port}"
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def settle(page, text: str, timeout: float = 60) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout * 1000)
+    page.locator("[data-testid=stSidebar] [data-testid=stMetric]").first.wait_for(timeout=timeout * 1000)
+    time.sleep(1.0)
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_placeholder("Ask about Hong Kong AI").or_(page.get_by_placeholder("查詢香港人工智能")).or_(
+        page.get_by_placeholder("查询香港人工智能"))
+    box.first.fill(question)
+    box.first.press("Enter")
+
+
+def test_ask_page_answers_with_a_cited_source(page, app_url):
+    page.goto(f"{app_url}/ask?lang=en")
+    settle(page, "Ask the documents")
+    ask(page, "What is Hong Kong's total computing power?")
+    settle(page, "Sources")
+    assert page.get_by_text("5000 PFLOPS").count() > 0
+    assert page.locator("mark").count() > 0  # the quoted sentence is highlighted in its source card
+    shot(page, "ask-en")
+
+
+def test_documents_page_opens_in_traditional_chinese(page, app_url):
+    page.goto(f"{app_url}/documents?lang=zh-Hant")
+    settle(page, "文件庫")
+    assert page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).count() > 0
+    shot(page, "documents-zh-Hant")
+
+
+def test_language_switch_changes_the_ui_and_the_link(page, app_url):
+    page.goto(f"{app_url}/ask?lang=en")
+    settle(page, "Ask the documents")
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").click()
+    page.get_by_role("option", name="繁體中文").click()
+    settle(page, "向文件提問")
+    assert "lang=zh-Hant" in page.url
+    shot(page, "ask-zh-Hant-empty")
+
+
+def test_question_link_in_simplified_chinese(page, app_url):
+    page.goto(f"{app_url}/ask?lang=zh-Hans&q=百度股价收跌多少？")
+    settle(page, "资料来源")
+    assert page.get_by_text("收跌5.39%", exact=False).count() > 0
+    shot(page, "ask-zh-Hans")
+
+
+def test_uploaded_file_is_found_by_asking(page, app_url, tmp_path):
+    note = tmp_path / "robot-cafe.md"
+    note.write_text("# 機械人餐廳\n\n沙田新開的機械人餐廳名為齒輪小館，由十二部機械臂負責烹調。", encoding="utf-8")
+    page.goto(f"{app_url}/documents?lang=zh-Hant")
+    settle(page, "文件庫")
+    page.locator("input[type=file]").set_input_files(str(note))
+    page.get_by_text("已加入 robot-cafe.md", exact=False).wait_for(timeout=60000)
+    shot(page, "documents-upload")
+    # Same session: navigate inside the app, not by a new page load.
+    page.locator("[data-testid=stSidebarNav] a").first.click()
+    settle(page, "向文件提問")
+    ask(page, "齒輪小館由多少部機械臂烹調？")
+    settle(page, "資料來源")
+    assert page.get_by_text("十二部機械臂", exact=False).count() > 0
+    shot(page, "ask-upload-answer")
