@@ -29,7 +29,7 @@ def source_card(c: Citation) -> None:
         st.markdown(f"**[{c.n}] {html.escape(c.title)}**  \n<small>{html.escape(meta)}</small>",
                     unsafe_allow_html=True)
         st.markdown(f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>", unsafe_allow_html=True)
-        st.page_link("pages/documents.py", label=t("ask.open_document"), icon=":material/open_in_new:",
+        st.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/open_in_new:",
                      query_params={"doc": c.doc_id, "at": str(c.start), "lang": lang()})
 
 

@@ -78,7 +78,7 @@ def test_clear_empties_the_conversation(app_env):
 
 
 def test_documents_page_lists_the_library(app_env):
-    at = run_app("zh-Hant", page="pages/documents.py")
+    at = run_app("zh-Hant", page="app_pages/documents.py")
     assert not at.exception
     assert at.title[0].value == "文件庫"
     frame = at.dataframe[0].value

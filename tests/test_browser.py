@@ -2,6 +2,7 @@
 language, upload and find the upload; screenshots go to test-artifacts/."""
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def page(browser):
 
 def settle(page, text: str, timeout: float = 60) -> None:
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout * 1000)
-    page.locator("[data-testid=stSidebar] [data-testid=stMetric]").first.wait_for(timeout=timeout * 1000)
+    # The sidebar's status line is drawn last: once it is there the run is done.
+    page.locator("[data-testid=stSidebar]").get_by_text(re.compile("Retrieval|檢索模式|检索模式")).first.wait_for(
+        state="attached", timeout=timeout * 1000)
     time.sleep(1.0)
 
 
