@@ -25,7 +25,7 @@ with st.sidebar:
                  key="app_language", on_change=_switch_language)
 
 pages = {
-    t("nav.ask"): [st.Page("app_pages/ask.py", title=t("nav.ask"), icon=":material/chat:", url_path="ask", default=True)],
+    t("nav.ask"): [st.Page("app_pages/ask.py", title=t("nav.ask"), icon=":material/chat:", default=True)],
     t("nav.documents"): [st.Page("app_pages/documents.py", title=t("nav.documents"), icon=":material/library_books:",
                                  url_path="documents")],
 }
