@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.state import get_library, lang, t
+from components.state import get_library, lang, t, visible_owners
 from hkai import i18n
 
 st.set_page_config(page_title="HK AI Observatory", page_icon=":material/insights:", layout="wide")
@@ -34,7 +34,7 @@ page = st.navigation(pages)
 lib = get_library()
 if lib is not None:
     with st.sidebar:
-        status = lib.status(owners=None)
+        status = lib.status(owners=visible_owners())
         st.markdown(f"**{t('sidebar.library')}**")
         c1, c2 = st.columns(2)
         c1.metric(t("sidebar.documents"), status.documents)
