@@ -23,9 +23,14 @@ _COMPUTE = re.compile(_NUM + r"\s?(?P<unit>PFLOPS|EFLOPS|TFLOPS)", re.I)
 _PERCENT = re.compile(r"(?P<dir>升|跌|漲|涨|上升|下跌|收跌|up|down|rose|fell)?\s?" + _NUM + r"\s?(?:%|％)", re.I)
 _AREA = re.compile(_NUM + r"\s?(?P<unit>公頃|公顷|hectares?|平方米|平方公里)", re.I)
 _COUNT = re.compile(
-    _NUM + r"\s?(?P<scale>萬|万|億|亿)?\s?(?:多)?\s?(?P<unit>所|個|个|家|名|位|間|间|款|次|項|项)?[^\d，。,；]{0,8}?"
+    _NUM + r"\s?(?P<scale>萬|万|億|亿)?\s?(?:多)?\s?(?P<unit>所|個|个|家|名|位|間|间|款|次|項|项)?[^，。,；：\n]{0,16}?"
     r"(?P<what>實驗室|实验室|研發實驗室|研发实验室|企業|企业|公司|用戶|用户|活躍用戶|活跃用户|模型|下載量|下载量|下載|下载|labs?|companies|firms|users|models|downloads)",
     re.I)
+
+# The noun first: "模型總下載量超1,600萬次".
+_COUNT_BEFORE = re.compile(
+    r"(?P<what>下載量|下载量|下載|下载|用戶|用户|downloads|users)\s?(?:超過|超过|超|逾|達|达|約|约|of|over)?\s?"
+    + _NUM + r"\s?(?P<scale>萬|万|億|亿|million|billion)?\s?(?:次|個|个|名|人)?", re.I)
 
 _CURRENCY = {"港元": "HKD", "港幣": "HKD", "港币": "HKD", "hk$": "HKD", "美元": "USD", "us$": "USD",
              "人民幣": "CNY", "人民币": "CNY", "rmb": "CNY", "元": ""}
@@ -84,7 +89,11 @@ def figures_in_sentence(sentence: str) -> list[tuple[str, float, str, str, str]]
             add(m, "area", _number(m.group(1)), m.group("unit"), "")
     for m in _COUNT.finditer(sentence):
         if free(m):
-            value = _number(m.group(1)) * _SCALE[m.group("scale") or ""]
+            value = _number(m.group(1)) * _SCALE[(m.group("scale") or "").lower()]
+            add(m, "count", value, m.group("what"), "")
+    for m in _COUNT_BEFORE.finditer(sentence):
+        if free(m):
+            value = _number(m.group(2)) * _SCALE[(m.group("scale") or "").lower()]
             add(m, "count", value, m.group("what"), "")
     return found
 
@@ -109,3 +118,49 @@ def library_figures(lib, owners=("public",)) -> list[Figure]:
         doc = lib.store.get_document(record["doc_id"])
         figures.extend(extract_figures(doc.clean_text, doc.doc_id, doc.source))
     return figures
+
+
+CURATED_FILE = "figures.yaml"
+
+
+@dataclass
+class CuratedFigure:
+    """A figure chosen for the dashboards, with its labels and verbatim quote."""
+
+    id: str
+    category: str
+    doc: str
+    value: float
+    unit: str
+    currency: str
+    date: str
+    labels: dict
+    quote: str
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels["en"]
+
+    @property
+    def hkd_value(self) -> float | None:
+        """Money in HK$, US$ at the 7.8 peg; None for non-money."""
+        if self.currency == "HKD":
+            return self.value
+        if self.currency == "USD":
+            return self.value * USD_HKD_PEG
+        return None
+
+
+USD_HKD_PEG = 7.8
+
+
+def load_curated(seeds_dir=None) -> list[CuratedFigure]:
+    import yaml
+
+    from .config import SEEDS_DIR
+
+    raw = yaml.safe_load(((seeds_dir or SEEDS_DIR) / CURATED_FILE).read_text(encoding="utf-8"))
+    return [CuratedFigure(id=r["id"], category=r["category"], doc=str(r["doc"]), value=float(r["value"]),
+                          unit=str(r.get("unit") or ""), currency=str(r.get("currency") or ""),
+                          date=str(r.get("date") or ""),
+                          labels={k: r[k] for k in ("en", "zh-Hant", "zh-Hans")}, quote=r["quote"])
+            for r in raw]
