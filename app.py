@@ -26,13 +26,27 @@ with st.sidebar:
 
 pages = {
     t("nav.ask"): [st.Page("app_pages/ask.py", title=t("nav.ask"), icon=":material/chat:", default=True)],
+    t("nav.dashboards"): [
+        st.Page("app_pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="overview"),
+        st.Page("app_pages/investment.py", title=t("nav.investment"), icon=":material/payments:", url_path="investment"),
+        st.Page("app_pages/compute.py", title=t("nav.compute"), icon=":material/memory:", url_path="compute"),
+        st.Page("app_pages/market.py", title=t("nav.market"), icon=":material/monitoring:", url_path="market"),
+    ],
     t("nav.documents"): [st.Page("app_pages/documents.py", title=t("nav.documents"), icon=":material/library_books:",
                                  url_path="documents")],
 }
-page = st.navigation(pages)
+presenting = st.query_params.get("present") == "1"
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+if presenting:  # presentation mode: no sidebar, larger type for a projector
+    st.markdown("""<style>
+    [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl] { display: none; }
+    .stMainBlockContainer { max-width: 1400px; }
+    html, .stMarkdown, .stCaption, [data-testid=stMetricValue] { font-size: 1.25em; }
+    h1 { font-size: 3rem !important; }
+    </style>""", unsafe_allow_html=True)
 
 lib = get_library()
-if lib is not None:
+if lib is not None and not presenting:
     with st.sidebar:
         status = lib.status(owners=visible_owners())
         st.markdown(f"**{t('sidebar.library')}**")

@@ -64,7 +64,7 @@ if lib is not None:
         st.markdown(f"**{t('ask.suggested')}**")
         cols = st.columns(2)
         for j, key in enumerate(("ask.q1", "ask.q2", "ask.q3", "ask.q4")):
-            if cols[j % 2].button(t(key), key=f"ask_suggest_{j}", use_container_width=True):
+            if cols[j % 2].button(t(key), key=f"ask_suggest_{j}", width="stretch"):
                 st.session_state["ask_pending"] = t(key)
                 st.rerun()
     else:

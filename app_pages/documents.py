@@ -46,7 +46,7 @@ if lib is not None:
         t("docs.col.chunks"): r.get("chunks", 0),
         t("docs.col.owner"): t("docs.owner.public") if r.get("owner") == PUBLIC else t("docs.owner.mine"),
     } for r in records])
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
 
     wanted = st.query_params.get("doc")
     at = int(st.query_params.get("at", -1) or -1)
@@ -59,10 +59,13 @@ if lib is not None:
             if figures:
                 st.dataframe(pd.DataFrame([{"figure": f.raw, "value": f.value, "unit": f.unit or f.currency,
                                             "quote": f.quote} for f in figures]),
-                             hide_index=True, use_container_width=True)
+                             hide_index=True, width="stretch")
             text = doc.clean_text
+            quote = st.query_params.get("quote", "")
+            if r["doc_id"] == wanted and quote and quote in text:
+                at = text.index(quote)
             if r["doc_id"] == wanted and 0 <= at < len(text):
-                end = text.find("\n", at + 1)
+                end = at + len(quote) if quote and text[at:at + len(quote)] == quote else text.find("\n", at + 1)
                 end = len(text) if end < 0 else end
                 body = (html.escape(text[:at]) + "<mark id='hkai-at'>" + html.escape(text[at:end]) + "</mark>"
                         + html.escape(text[end:]))

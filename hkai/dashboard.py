@@ -282,3 +282,34 @@ def build_deck(lang: str) -> bytes:
 
 __all__ = ["USD_HKD_PEG", "CHARTS", "CHART_FIGURES", "build_deck", "to_png", "to_svg", "to_csv", "figures_frame",
            "format_value", "curated", "get", "by_category", "compute_share", "tr", "source_line"]
+
+
+@lru_cache(maxsize=1)
+def tables() -> dict:
+    import yaml
+
+    from .config import SEEDS_DIR
+
+    return yaml.safe_load((SEEDS_DIR / "dashboard_tables.yaml").read_text(encoding="utf-8"))
+
+
+def infrastructure_frame(lang: str) -> pd.DataFrame:
+    rows = []
+    for r in tables()["infrastructure"]:
+        name = r["en"] if lang == "en" else to_script(r["zh-Hant"], lang)
+        status = r["status_en"] if lang == "en" else to_script(r["status_zh"], lang)
+        rows.append({tr("col.figure", lang): name, "status": status, tr("col.quote", lang): r["quote"],
+                     tr("col.source", lang): source_line(r["doc"], lang)})
+    return pd.DataFrame(rows)
+
+
+def models_frame(lang: str) -> pd.DataFrame:
+    spec = tables()["models"]
+    labels = spec["column_labels"]["en" if lang == "en" else "zh-Hant"]
+    rows = []
+    for r in spec["rows"]:
+        row = {"": r["name_en"] if lang == "en" else to_script(r["name"], lang)}
+        for col, label in zip(spec["columns"], labels):
+            row[to_script(label, lang) if lang != "en" else label] = to_script(r[col], lang) if lang != "en" else r[col]
+        rows.append(row)
+    return pd.DataFrame(rows)
