@@ -41,7 +41,8 @@ if presenting:  # presentation mode: no sidebar, larger type for a projector
     st.markdown("""<style>
     [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl] { display: none; }
     .stMainBlockContainer { max-width: 1400px; }
-    html, .stMarkdown, .stCaption, [data-testid=stMetricValue] { font-size: 1.25em; }
+    .stMarkdown p, .stCaption p { font-size: 1.2rem !important; }
+    [data-testid=stMetricValue] { font-size: 3rem !important; }
     h1 { font-size: 3rem !important; }
     </style>""", unsafe_allow_html=True)
 

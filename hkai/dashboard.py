@@ -40,6 +40,7 @@ TEXT = {
     "col.quote": ("Quote", "引文"),
     "col.source": ("Source", "來源"),
     "col.category": ("Category", "類別"),
+    "col.status": ("Status", "狀況"),
     "cat.funding": ("Funding", "資助"),
     "cat.compute": ("Compute", "算力"),
     "cat.ecosystem": ("Ecosystem", "生態圈"),
@@ -103,6 +104,8 @@ def format_value(f: CuratedFigure, lang: str) -> str:
     if f.unit == "year":
         return f.date
     unit = "" if f.unit in ("labs", "companies", "users", "models", "downloads") else f" {f.unit}"
+    if lang != "en" and f.unit == "hectares":
+        unit = to_script(" 公頃", lang)
     return f"{f.value:,.0f}{unit}"
 
 
@@ -119,6 +122,10 @@ def _base(df: pd.DataFrame, lang: str) -> alt.Chart:
     return alt.Chart(df).properties(width=620)
 
 
+def _axis(lang: str, **kw) -> alt.Axis:
+    return alt.Axis(labelFontSize=15, titleFontSize=15, labelLimit=380, labelFont=FONT[lang], titleFont=FONT[lang], **kw)
+
+
 def _tooltip(lang: str) -> list:
     return [alt.Tooltip("label:N", title=tr("col.figure", lang)), alt.Tooltip("shown:N", title=tr("col.value", lang)),
             alt.Tooltip("date:N", title=tr("col.date", lang)), alt.Tooltip("quote:N", title=tr("col.quote", lang)),
@@ -132,23 +139,29 @@ def _rows(figs: list[CuratedFigure], lang: str, **extra) -> pd.DataFrame:
                          for f in figs])
 
 
-def _finish(chart: alt.Chart, title: str, lang: str, subtitle: str = "") -> alt.Chart:
-    params = alt.TitleParams(title, subtitle=subtitle, anchor="start") if subtitle else alt.TitleParams(
-        title, anchor="start")
-    return chart.properties(title=params).configure(
-        font=FONT[lang]).configure_title(fontSize=17).configure_axis(labelFontSize=13, titleFontSize=13,
-                                                                      labelLimit=360)
+def _finish(chart: alt.Chart, title: str, lang: str, subtitle: str = "", rows: int = 3,
+            row_height: int = 46) -> alt.Chart:
+    """Title, size and type for a chart. Sizes sit on the top-level chart and
+    text sizes on the title and axes themselves, which Streamlit's renderer
+    keeps (it replaces a spec's top-level `config`)."""
+    kw = {"fontSize": 20, "anchor": "start", "font": FONT[lang]}
+    params = alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=14, subtitleFont=FONT[lang], **kw) \
+        if subtitle else alt.TitleParams(title, **kw)
+    return chart.properties(title=params, height=max(120, row_height * rows)).configure(
+        font=FONT[lang]).configure_title(fontSize=20, subtitleFontSize=14).configure_axis(
+        labelFontSize=15, titleFontSize=15, labelLimit=380).configure_text(fontSize=15)
 
 
 def investment_chart(lang: str) -> alt.Chart:
     figs = by_category("funding")
     df = _rows(figs, lang, hkd_m=lambda f: f.hkd_value / 1e6)
     bars = _base(df, lang).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("label:N", sort="-x", title=None), x=alt.X("hkd_m:Q", title=tr("investment.axis", lang)),
+        y=alt.Y("label:N", sort="-x", title=None, axis=_axis(lang)),
+        x=alt.X("hkd_m:Q", title=tr("investment.axis", lang), axis=_axis(lang)),
         tooltip=_tooltip(lang))
-    text = _base(df, lang).mark_text(align="left", dx=4, fontSize=13).encode(
+    text = _base(df, lang).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
         y=alt.Y("label:N", sort="-x"), x="hkd_m:Q", text="shown:N")
-    return _finish(bars + text, tr("investment.title", lang), lang, tr("investment.note", lang))
+    return _finish(bars + text, tr("investment.title", lang), lang, tr("investment.note", lang), rows=len(df))
 
 
 def compute_share() -> float:
@@ -158,23 +171,26 @@ def compute_share() -> float:
 def compute_chart(lang: str) -> alt.Chart:
     df = _rows([get("compute_total"), get("compute_cyberport")], lang)
     bars = _base(df, lang).mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("label:N", sort="-x", title=None), x=alt.X("value:Q", title=tr("compute.axis", lang)),
+        y=alt.Y("label:N", sort="-x", title=None, axis=_axis(lang)),
+        x=alt.X("value:Q", title=tr("compute.axis", lang), axis=_axis(lang)),
         tooltip=_tooltip(lang))
-    text = _base(df, lang).mark_text(align="left", dx=4, fontSize=13).encode(
+    text = _base(df, lang).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
         y=alt.Y("label:N", sort="-x"), x="value:Q", text="shown:N")
-    return _finish(bars + text, tr("compute.title", lang), lang, tr("compute.share", lang, share=compute_share()))
+    return _finish(bars + text, tr("compute.title", lang), lang, tr("compute.share", lang, share=compute_share()),
+                   rows=len(df), row_height=70)
 
 
 def market_chart(lang: str) -> alt.Chart:
     df = _rows(by_category("market"), lang)
     df = df[df["id"].str.endswith("_change")]
     bars = _base(df, lang).mark_bar().encode(
-        y=alt.Y("label:N", sort="x", title=None), x=alt.X("value:Q", title=tr("market.axis", lang)),
+        y=alt.Y("label:N", sort="x", title=None, axis=_axis(lang)),
+        x=alt.X("value:Q", title=tr("market.axis", lang), axis=_axis(lang)),
         color=alt.condition("datum.value > 0", alt.value(PALETTE[2]), alt.value(PALETTE[0])),
         tooltip=_tooltip(lang))
-    text = _base(df, lang).mark_text(dx=alt.expr("datum.value > 0 ? 24 : -24"), fontSize=13).encode(
+    text = _base(df, lang).mark_text(dx=alt.expr("datum.value > 0 ? 30 : -30"), fontSize=15).encode(
         y=alt.Y("label:N", sort="x"), x="value:Q", text="shown:N")
-    return _finish(bars + text, tr("market.title", lang), lang)
+    return _finish(bars + text, tr("market.title", lang), lang, rows=len(df))
 
 
 def _milestone_date(f: CuratedFigure) -> str:
@@ -188,13 +204,14 @@ def timeline_chart(lang: str) -> alt.Chart:
     figs = sorted(by_category("milestone"), key=_milestone_date)
     df = _rows(figs, lang, when=_milestone_date)
     order = list(df["label"])
-    base = alt.Chart(df).encode(x=alt.X("when:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"),
+    base = alt.Chart(df).encode(x=alt.X("when:T", title=None, axis=_axis(lang, format="%Y", tickCount="year"),
                                               scale=alt.Scale(padding=14)),
-                                y=alt.Y("label:N", sort=order, title=None))
+                                y=alt.Y("label:N", sort=order, title=None, axis=_axis(lang)))
     rule = alt.Chart(df).mark_rule(color="#d0d7de").encode(y=alt.Y("label:N", sort=order))
     points = base.mark_circle(size=160, color=PALETTE[0]).encode(tooltip=_tooltip(lang))
-    dates = base.mark_text(align="left", dx=10, fontSize=12, color="#57606a").encode(text="date:N")
-    return _finish((rule + points + dates).properties(width=560), tr("timeline.title", lang), lang)
+    dates = base.mark_text(align="left", dx=10, fontSize=14, color="#57606a").encode(text="date:N")
+    return _finish((rule + points + dates).properties(width=560), tr("timeline.title", lang), lang,
+                   rows=len(df), row_height=36)
 
 
 CHARTS = {"investment": investment_chart, "compute": compute_chart, "market": market_chart,
@@ -298,7 +315,7 @@ def infrastructure_frame(lang: str) -> pd.DataFrame:
     for r in tables()["infrastructure"]:
         name = r["en"] if lang == "en" else to_script(r["zh-Hant"], lang)
         status = r["status_en"] if lang == "en" else to_script(r["status_zh"], lang)
-        rows.append({tr("col.figure", lang): name, "status": status, tr("col.quote", lang): r["quote"],
+        rows.append({tr("col.figure", lang): name, tr("col.status", lang): status, tr("col.quote", lang): r["quote"],
                      tr("col.source", lang): source_line(r["doc"], lang)})
     return pd.DataFrame(rows)
 
