@@ -9,7 +9,7 @@ from hkai import dashboard as dash
 st.title(t("dash.market_title"))
 st.subheader(t("dash.models_table"))
 st.caption(t("dash.models_note"))
-st.dataframe(dash.models_frame(lang()), hide_index=True, width="stretch")
+st.table(dash.models_frame(lang()).set_index(dash.models_frame(lang()).columns[0]))
 st.subheader(t("dash.modelscope"))
 kpi_row(["modelscope_users", "modelscope_models", "modelscope_downloads"])
 chart("market")

@@ -136,6 +136,7 @@ class CuratedFigure:
     date: str
     labels: dict
     quote: str
+    date_basis: str = ""  # how a relative date ("this year") was resolved
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels["en"]
@@ -162,5 +163,6 @@ def load_curated(seeds_dir=None) -> list[CuratedFigure]:
     return [CuratedFigure(id=r["id"], category=r["category"], doc=str(r["doc"]), value=float(r["value"]),
                           unit=str(r.get("unit") or ""), currency=str(r.get("currency") or ""),
                           date=str(r.get("date") or ""),
-                          labels={k: r[k] for k in ("en", "zh-Hant", "zh-Hans")}, quote=r["quote"])
+                          labels={k: r[k] for k in ("en", "zh-Hant", "zh-Hans")}, quote=r["quote"],
+                          date_basis=str(r.get("date_basis") or ""))
             for r in raw]

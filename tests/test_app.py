@@ -89,3 +89,26 @@ def test_language_switch_changes_the_ui(app_env):
     at = run_app()
     at.sidebar.selectbox(key="app_language").select_index(2).run()
     assert at.title[0].value == "向文件提问"
+
+
+@pytest.mark.parametrize("page,title,metrics", [
+    ("app_pages/overview.py", "香港人工智能概覽", 6),
+    ("app_pages/investment.py", "資金承諾", 4),
+    ("app_pages/compute.py", "算力", 2),
+    ("app_pages/market.py", "大模型與市場", 5),
+])
+def test_dashboard_pages_show_figures_with_quotes(app_env, page, title, metrics):
+    at = run_app("zh-Hant", page=page)
+    assert not at.exception
+    assert at.title[0].value == title
+    main_metrics = [m for m in at.main.metric]
+    assert len(main_metrics) == metrics
+    if page.endswith("market.py"):
+        assert len(at.main.table[0].value) == 3  # the three models, as a real table
+    captions = " ".join(c.value for c in at.main.caption)
+    assert captions.count("“") >= metrics  # every KPI has its quote under it
+
+
+def test_presentation_mode_hides_the_sidebar(app_env):
+    at = run_app("en", page="app_pages/overview.py", present="1")
+    assert not at.exception and len(at.sidebar.metric) == 0

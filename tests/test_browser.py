@@ -114,3 +114,17 @@ def test_uploaded_file_is_found_by_asking(page, app_url, tmp_path):
     settle(page, "資料來源")
     assert page.get_by_text("十二部機械臂", exact=False).count() > 0
     shot(page, "ask-upload-answer")
+
+
+@pytest.mark.parametrize("path,lang,heading", [
+    ("overview", "en", "Hong Kong AI at a glance"), ("overview", "zh-Hant", "香港人工智能概覽"),
+    ("investment", "en", "Investment commitments"), ("investment", "zh-Hant", "資金承諾"),
+    ("compute", "en", "Computing power"), ("compute", "zh-Hant", "文件提及的新建及規劃中基建"),
+    ("market", "en", "Models and the market"), ("market", "zh-Hant", "大模型與市場"),
+])
+def test_dashboard_pages_render_charts(page, app_url, path, lang, heading):
+    page.goto(f"{app_url}/{path}?lang={lang}")
+    settle(page, heading)
+    page.locator("canvas, svg.marks").first.wait_for(timeout=30000)  # the Vega chart drew
+    assert page.locator("[data-testid=stMetric]").count() >= 2
+    shot(page, f"{path}-{lang}")
