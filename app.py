@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from components.state import get_library, lang, t, visible_owners
+from components.state import answer_mode, get_library, lang, t, visible_owners
+from hkai.llm import llm_settings
 from hkai import i18n
 
 st.set_page_config(page_title="HK AI Observatory", page_icon=":material/insights:", layout="wide")
@@ -59,7 +60,16 @@ if lib is not None and not presenting:
         else:
             mode = t("mode.lexical_reason", reason=status.dense.reason)
         st.caption(f"**{t('sidebar.retrieval')}:** {mode}")
-        st.caption(f"**{t('sidebar.answer_mode')}:** {t('mode.extractive')}")
+        llm = llm_settings()
+        if llm is not None:
+            def _switch_mode() -> None:
+                st.session_state["app_answer_mode"] = st.session_state["app_answer_choice"] or "llm"
+
+            st.segmented_control(t("mode.choose"), ["llm", "extractive"], key="app_answer_choice",
+                                 default=answer_mode(), format_func=lambda m: t(f"mode.choice.{m}"),
+                                 on_change=_switch_mode)
+        mode = t("mode.llm", model=llm.label) if answer_mode() == "llm" else t("mode.extractive")
+        st.caption(f"**{t('sidebar.answer_mode')}:** {mode}")
 
 try:
     page.run()

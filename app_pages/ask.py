@@ -5,8 +5,9 @@ import time
 import streamlit as st
 
 from components.chat import as_dict, render_answer, to_markdown
-from components.state import get_library, lang, t, visible_owners
+from components.state import answer_mode, get_library, lang, t, visible_owners
 from hkai.feedback import record_feedback
+from hkai.llm import llm_settings, stream_answer
 
 MAX_QUESTION = 500
 
@@ -29,15 +30,35 @@ def ask(question: str) -> None:
         st.markdown(question)
     with st.chat_message("assistant"):
         try:
-            with st.spinner(t("ask.thinking")):
-                answer = as_dict(lib.ask(question, owners=visible_owners()))
+            answer = _answer(question)
         except Exception as exc:  # shown as a message, never a traceback
             st.error(t("ask.error", error=type(exc).__name__))
             history.pop()
             return
-        st.write_stream(_words(answer["answer"]))
         history.append({"role": "assistant", "answer": answer})
     st.rerun()
+
+
+def _answer(question: str) -> dict:
+    """Generated (streamed as it comes) when the LLM mode is on and within the
+    session's limit; extractive otherwise."""
+    settings = llm_settings()
+    if answer_mode() == "llm" and settings is not None:
+        used = st.session_state.get("ask_llm_calls", 0)
+        if used < settings.max_calls:
+            st.session_state["ask_llm_calls"] = used + 1
+            turns = [(history[i]["content"], history[i + 1]["answer"]["answer"])
+                     for i in range(0, len(history) - 2, 2) if history[i + 1]["role"] == "assistant"]
+            pieces, box = stream_answer(lib, question, history=turns, owners=visible_owners())
+            st.write_stream(pieces)
+            return as_dict(box["answer"])
+        answer = lib.ask(question, owners=visible_owners())
+        answer.notice = t("llm.fallback", reason=t("llm.limit", n=settings.max_calls))
+        return as_dict(answer)
+    with st.spinner(t("ask.thinking")):
+        answer = as_dict(lib.ask(question, owners=visible_owners()))
+    st.write_stream(_words(answer["answer"]))
+    return answer
 
 
 def _words(text: str):

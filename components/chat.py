@@ -39,12 +39,17 @@ def answer_body(a: dict) -> str:
 
 
 def render_answer(a: dict) -> None:
-    st.markdown(answer_body(a))
+    body = answer_body(a)
+    bad = a.get("grounding", {}).get("unsupported_figures") or []
+    for fig in bad:  # an unsupported figure is marked where it stands
+        body = body.replace(fig, f":red-background[{fig}]")
+    st.markdown(body)
     if a.get("notice"):
         st.caption(a["notice"])
-    bad = a.get("grounding", {}).get("unsupported_figures") or []
     if bad:
-        st.warning(t("ask.unsupported", figures=", ".join(bad)))
+        st.warning(t("ask.unsupported", figures=", ".join(bad)), icon=":material/warning:")
+    if a.get("grounding", {}).get("uncited"):
+        st.warning(t("ask.uncited"), icon=":material/warning:")
     if a.get("citations"):
         st.markdown(f"**{t('ask.sources')}**")
         for c in a["citations"]:

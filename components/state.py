@@ -6,6 +6,7 @@ st.cache_resource; the visitor's language and owner id live in session state.
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import streamlit as st
@@ -13,12 +14,36 @@ import streamlit as st
 from hkai import i18n
 from hkai.config import load_settings
 from hkai.library import Library
+from hkai.llm import llm_settings
 from hkai.store import PUBLIC, StoreLockedError
+
+
+SECRET_KEYS = ("HKAI_", "QDRANT_", "DASHSCOPE_API_KEY", "DEEPSEEK_API_KEY", "OPENAI_API_KEY")
+
+
+def load_secrets() -> None:
+    """Copy settings from st.secrets (Streamlit Community Cloud) into the
+    environment, where hkai reads all configuration. The environment wins."""
+    try:
+        items = dict(st.secrets)
+    except Exception:  # no secrets.toml: nothing to copy
+        return
+    for key, value in items.items():
+        if isinstance(value, (str, int, float)) and key.startswith(SECRET_KEYS):
+            os.environ.setdefault(key, str(value))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _library() -> Library:
+    load_secrets()
     return Library(load_settings())
+
+
+def answer_mode() -> str:
+    """'llm' when a model is configured and the visitor chose it, else 'extractive'."""
+    if llm_settings() is None:
+        return "extractive"
+    return st.session_state.get("app_answer_mode", "llm")
 
 
 def get_library() -> Library | None:

@@ -112,3 +112,38 @@ def test_dashboard_pages_show_figures_with_quotes(app_env, page, title, metrics)
 def test_presentation_mode_hides_the_sidebar(app_env):
     at = run_app("en", page="app_pages/overview.py", present="1")
     assert not at.exception and len(at.sidebar.metric) == 0
+
+
+@pytest.fixture
+def llm_stub(app_env, monkeypatch):
+    from .openai_stub import start_stub
+
+    server, state = start_stub()
+    monkeypatch.setenv("HKAI_LLM_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
+    monkeypatch.setenv("HKAI_LLM_MODEL", "stub-model")
+    monkeypatch.setenv("HKAI_LLM_API_KEY", "k")
+    monkeypatch.setenv("HKAI_LLM_TIMEOUT", "2")
+    yield state
+    server.shutdown()
+
+
+def test_llm_mode_streams_a_checked_answer_and_can_be_switched_off(llm_stub):
+    llm_stub.answer = "香港總算力目前已達5000 PFLOPS，另有7777 PFLOPS [1]。"
+    at = run_app("zh-Hant")
+    assert at.sidebar.segmented_control(key="app_answer_choice").value == "llm"
+    at.chat_input[0].set_value("香港的總算力有多少？").run()
+    assert not at.exception
+    body = text_of(at)
+    assert ":red-background[7777 PFLOPS]" in body and "**[1]**" in body
+    assert any("7777 PFLOPS" in w.value for w in at.warning)
+    at.session_state["app_answer_mode"] = "extractive"  # what the sidebar switch's callback sets
+    at.chat_input[0].set_value("百度股價收跌多少？").run()
+    assert "收跌5.39%" in text_of(at) and len(llm_stub.requests) == 1
+
+
+def test_llm_failure_keeps_the_conversation_and_explains(llm_stub):
+    llm_stub.status = 500
+    at = run_app("en")
+    at.chat_input[0].set_value("What is Hong Kong's total computing power?").run()
+    assert not at.exception
+    assert "5000 PFLOPS" in text_of(at) and "HTTP 500" in text_of(at)
