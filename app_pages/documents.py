@@ -5,7 +5,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components.state import get_library, owner, t, visible_owners
+from components.state import get_library, lang, owner, t, visible_owners
+from hkai.dashboard import tr
 from hkai.documents import SUPPORTED, LoadError, content_hash, load_bytes
 from hkai.figures import extract_figures
 from hkai.store import PUBLIC
@@ -57,9 +58,9 @@ if lib is not None:
                        f"{r.get('chunks', 0)} {t('docs.col.chunks')}")
             figures = extract_figures(doc.clean_text, doc.doc_id, doc.source)
             if figures:
-                st.dataframe(pd.DataFrame([{"figure": f.raw, "value": f.value, "unit": f.unit or f.currency,
-                                            "quote": f.quote} for f in figures]),
-                             hide_index=True, width="stretch")
+                st.dataframe(pd.DataFrame([{tr("col.figure", lang()): f.raw, tr("col.value", lang()): f.value,
+                                            "unit": f.unit or f.currency, tr("col.quote", lang()): f.quote}
+                                           for f in figures]), hide_index=True, width="stretch")
             text = doc.clean_text
             quote = st.query_params.get("quote", "")
             if r["doc_id"] == wanted and quote and quote in text:
@@ -73,6 +74,9 @@ if lib is not None:
                 body = html.escape(text)
             st.markdown(f"**{t('docs.original')}**")
             st.markdown(f"<div class='hkai-doc'>{body.replace(chr(10), '<br>')}</div>", unsafe_allow_html=True)
+            if "hkai-at" in body:  # bring the cited passage into view
+                st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
+                        "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
             if r.get("owner") != PUBLIC and st.button(t("docs.remove"), key=f"docs_remove_{r['doc_id']}"):
                 lib.store.remove_document(r["doc_id"])
                 st.toast(t("docs.removed", title=r["title"]))
