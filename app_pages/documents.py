@@ -14,6 +14,8 @@ from hkai.store import PUBLIC
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
 lib = get_library()
+if notice := st.session_state.pop("docs_notice", None):
+    st.success(notice)
 
 if lib is not None:
     st.text_input(t("docs.workspace"), key="docs_workspace", max_chars=40)
@@ -79,5 +81,5 @@ if lib is not None:
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
             if r.get("owner") != PUBLIC and st.button(t("docs.remove"), key=f"docs_remove_{r['doc_id']}"):
                 lib.store.remove_document(r["doc_id"])
-                st.toast(t("docs.removed", title=r["title"]))
+                st.session_state["docs_notice"] = t("docs.removed", title=r["title"])
                 st.rerun()

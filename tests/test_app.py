@@ -147,3 +147,30 @@ def test_llm_failure_keeps_the_conversation_and_explains(llm_stub):
     at.chat_input[0].set_value("What is Hong Kong's total computing power?").run()
     assert not at.exception
     assert "5000 PFLOPS" in text_of(at) and "HTTP 500" in text_of(at)
+
+
+def test_store_held_by_another_process_is_explained(app_env, tmp_path, monkeypatch):
+    from hkai.config import load_settings
+    from hkai.store import open_client
+
+    held = tmp_path / "held"
+    monkeypatch.setenv("HKAI_STORE", str(held))
+    client = open_client(load_settings(store_dir=held))
+    try:
+        at = run_app()
+    finally:
+        client.close()
+    assert not at.exception
+    assert any("in use by another program" in e.value for e in at.error)
+
+
+def test_thumbs_feedback_is_recorded(app_env, tmp_path, monkeypatch):
+    import json
+
+    log = tmp_path / "feedback.jsonl"
+    monkeypatch.setenv("HKAI_FEEDBACK_FILE", str(log))
+    at = run_app()
+    at.chat_input[0].set_value("數碼港").run()
+    at.feedback(key="ask_feedback_1").set_value(1).run()
+    entries = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+    assert entries[0]["question"] == "數碼港" and entries[0]["score"] == 1

@@ -128,3 +128,29 @@ def test_dashboard_pages_render_charts(page, app_url, path, lang, heading):
     page.locator("canvas, svg.marks").first.wait_for(timeout=30000)  # the Vega chart drew
     assert page.locator("[data-testid=stMetric]").count() >= 2
     shot(page, f"{path}-{lang}")
+
+
+def test_bad_uploads_get_a_message_each_and_the_rest_goes_on(page, app_url, tmp_path):
+    from hkai.config import SEEDS_DIR
+
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "copy-of-seed.txt").write_bytes((SEEDS_DIR / "002_230320e1d8897bab.txt").read_bytes())
+    (tmp_path / "fine.md").write_text("# 測試筆記\n\n觀塘新開的量子咖啡館以光子烘焙咖啡豆。", encoding="utf-8")
+    page.goto(f"{app_url}/documents?lang=en")
+    settle(page, "Document library")
+    page.locator("input[type=file]").set_input_files([str(tmp_path / n) for n in
+                                                      ("broken.pdf", "empty.txt", "copy-of-seed.txt", "fine.md")])
+    page.get_by_text("Added fine.md", exact=False).wait_for(timeout=60000)
+    body = page.inner_text("body")
+    assert "broken.pdf was not added: the PDF cannot be read" in body
+    assert "empty.txt was not added: the file is empty" in body
+    assert "copy-of-seed.txt is already in the library" in body
+    shot(page, "documents-bad-uploads")
+    # The upload can be removed again; the seeds stay.
+    page.locator("[data-testid=stExpander] summary").filter(has_text="測試筆記").click()
+    page.get_by_role("button", name="Remove", exact=True).click()
+    page.get_by_text("Removed 測試筆記", exact=False).wait_for(timeout=30000)
+    settle(page, "Document library")
+    assert page.locator("[data-testid=stExpander] summary").filter(has_text="測試筆記").count() == 0
+    assert page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).count() > 0
