@@ -60,6 +60,17 @@ if lib is not None:
                        f"{r.get('chunks', 0)} {t('docs.col.chunks')}")
             figures = extract_figures(doc.clean_text, doc.doc_id, doc.source)
             if figures:
+                picked = st.multiselect(t("docs.add_to_chart"), list(range(len(figures))),
+                                        default=[i for i, f in enumerate(figures)
+                                                 if any(c["key"] == f"{doc.doc_id}:{i}"
+                                                        for c in st.session_state.get("dash_custom", []))],
+                                        format_func=lambda i, figs=figures: f"{figs[i].raw} — {figs[i].quote[:30]}…",
+                                        key=f"docs_pick_{doc.doc_id}")
+                custom = [c for c in st.session_state.get("dash_custom", []) if not c["key"].startswith(f"{doc.doc_id}:")]
+                custom += [{"key": f"{doc.doc_id}:{i}", "label": f"{figures[i].raw} ({doc.title[:12]})",
+                            "value": figures[i].value, "unit": figures[i].unit, "currency": figures[i].currency,
+                            "quote": figures[i].quote, "source": doc.source} for i in picked]
+                st.session_state["dash_custom"] = custom
                 st.dataframe(pd.DataFrame([{tr("col.figure", lang()): f.raw, tr("col.value", lang()): f.value,
                                             "unit": f.unit or f.currency, tr("col.quote", lang()): f.quote}
                                            for f in figures]), hide_index=True, width="stretch")

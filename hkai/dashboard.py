@@ -47,6 +47,7 @@ TEXT = {
     "cat.industry": ("Industry", "產業"),
     "cat.market": ("Market", "市場"),
     "cat.milestone": ("Milestone", "里程碑"),
+    "custom.title": ("Your figures (from your documents)", "你選取的數字（來自你的文件）"),
     "deck.title": ("Hong Kong AI briefing", "香港人工智能簡報"),
     "deck.subtitle": ("Figures from the HK AI Observatory library, each with its source",
                       "數據取自香港人工智能觀察站文件庫，每項均附出處"),
@@ -330,3 +331,17 @@ def models_frame(lang: str) -> pd.DataFrame:
             row[to_script(label, lang) if lang != "en" else label] = to_script(r[col], lang) if lang != "en" else r[col]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def custom_chart(rows: list[dict], lang: str) -> alt.Chart:
+    """The visitor's own figures (picked on the Documents page): one panel per
+    unit, since figures in different units share no scale."""
+    df = pd.DataFrame([{**r, "unit_label": r.get("unit") or r.get("currency") or "—"} for r in rows])
+    bars = alt.Chart(df).mark_bar(color=PALETTE[1]).encode(
+        y=alt.Y("label:N", title=None, axis=_axis(lang)), x=alt.X("value:Q", title=None, axis=_axis(lang)),
+        tooltip=[alt.Tooltip("label:N", title=tr("col.figure", lang)), alt.Tooltip("value:Q", title=tr("col.value", lang)),
+                 alt.Tooltip("quote:N", title=tr("col.quote", lang)), alt.Tooltip("source:N", title=tr("col.source", lang))])
+    chart = bars.properties(width=560).facet(row=alt.Row("unit_label:N", title=None)).resolve_scale(
+        x="independent", y="independent")
+    return chart.properties(title=alt.TitleParams(tr("custom.title", lang), anchor="start", fontSize=20,
+                                                  font=FONT[lang])).configure(font=FONT[lang])

@@ -174,3 +174,13 @@ def test_thumbs_feedback_is_recorded(app_env, tmp_path, monkeypatch):
     at.feedback(key="ask_feedback_1").set_value(1).run()
     entries = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
     assert entries[0]["question"] == "數碼港" and entries[0]["score"] == 1
+
+
+def test_figures_picked_on_documents_page_chart_on_overview(app_env):
+    at = run_app("en", page="app_pages/documents.py")
+    at.multiselect(key="docs_pick_002").set_value([0, 1]).run()
+    assert not at.exception and len(at.session_state["dash_custom"]) == 2
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    frames = [d.value for d in at.main.dataframe]
+    assert any("quote" in f.columns and len(f) == 2 for f in frames)

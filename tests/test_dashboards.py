@@ -130,3 +130,12 @@ def test_dashboard_table_quotes_are_verbatim(seed_texts):
             for part in row[col].split("◆"):
                 if part.strip() and part.strip() != "—":
                     assert re.sub(r"\s+", "", part) in flat, (row["name"], col, part)
+
+
+def test_custom_chart_keeps_units_apart_and_carries_quotes():
+    rows = [{"label": "a", "value": 5e7, "unit": "", "currency": "HKD", "quote": "撥款5,000萬元", "source": "x"},
+            {"label": "b", "value": 16, "unit": "实验室", "currency": "", "quote": "16所", "source": "y"}]
+    spec = dash.custom_chart(rows, "en").to_dict(validate=True)
+    assert spec["facet"]["row"]["field"] == "unit_label" and spec["resolve"]["scale"]["x"] == "independent"
+    values = spec["datasets"][next(iter(spec["datasets"]))]
+    assert {v["unit_label"] for v in values} == {"HKD", "实验室"} and all(v["quote"] for v in values)
