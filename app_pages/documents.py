@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.state import get_library, lang, owner, t, visible_owners
 from hkai.dashboard import tr
-from hkai.documents import SUPPORTED, LoadError, content_hash, load_bytes
+from hkai.documents import SUPPORTED, LoadError, load_bytes
 from hkai.figures import extract_figures
 from hkai.store import PUBLIC
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,7 +118,7 @@ def figures_frame(figs: list[CuratedFigure], lang: str) -> pd.DataFrame:
     } for f in figs])
 
 
-def _base(df: pd.DataFrame, lang: str) -> alt.Chart:
+def _base(df: pd.DataFrame) -> alt.Chart:
     return alt.Chart(df).properties(width=620)
 
 
@@ -156,11 +155,11 @@ def _finish(chart: alt.Chart, title: str, lang: str, subtitle: str = "", rows: i
 def investment_chart(lang: str) -> alt.Chart:
     figs = by_category("funding")
     df = _rows(figs, lang, hkd_m=lambda f: f.hkd_value / 1e6)
-    bars = _base(df, lang).mark_bar(color=PALETTE[0]).encode(
+    bars = _base(df).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y("label:N", sort="-x", title=None, axis=_axis(lang)),
         x=alt.X("hkd_m:Q", title=tr("investment.axis", lang), axis=_axis(lang)),
         tooltip=_tooltip(lang))
-    text = _base(df, lang).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
+    text = _base(df).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
         y=alt.Y("label:N", sort="-x"), x="hkd_m:Q", text="shown:N")
     return _finish(bars + text, tr("investment.title", lang), lang, tr("investment.note", lang), rows=len(df))
 
@@ -171,11 +170,11 @@ def compute_share() -> float:
 
 def compute_chart(lang: str) -> alt.Chart:
     df = _rows([get("compute_total"), get("compute_cyberport")], lang)
-    bars = _base(df, lang).mark_bar(color=PALETTE[1]).encode(
+    bars = _base(df).mark_bar(color=PALETTE[1]).encode(
         y=alt.Y("label:N", sort="-x", title=None, axis=_axis(lang)),
         x=alt.X("value:Q", title=tr("compute.axis", lang), axis=_axis(lang)),
         tooltip=_tooltip(lang))
-    text = _base(df, lang).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
+    text = _base(df).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
         y=alt.Y("label:N", sort="-x"), x="value:Q", text="shown:N")
     return _finish(bars + text, tr("compute.title", lang), lang, tr("compute.share", lang, share=compute_share()),
                    rows=len(df), row_height=70)
@@ -184,12 +183,12 @@ def compute_chart(lang: str) -> alt.Chart:
 def market_chart(lang: str) -> alt.Chart:
     df = _rows(by_category("market"), lang)
     df = df[df["id"].str.endswith("_change")]
-    bars = _base(df, lang).mark_bar().encode(
+    bars = _base(df).mark_bar().encode(
         y=alt.Y("label:N", sort="x", title=None, axis=_axis(lang)),
         x=alt.X("value:Q", title=tr("market.axis", lang), axis=_axis(lang)),
         color=alt.condition("datum.value > 0", alt.value(PALETTE[2]), alt.value(PALETTE[0])),
         tooltip=_tooltip(lang))
-    text = _base(df, lang).mark_text(dx=alt.expr("datum.value > 0 ? 30 : -30"), fontSize=15).encode(
+    text = _base(df).mark_text(dx=alt.expr("datum.value > 0 ? 30 : -30"), fontSize=15).encode(
         y=alt.Y("label:N", sort="x"), x="value:Q", text="shown:N")
     return _finish(bars + text, tr("market.title", lang), lang, rows=len(df))
 
@@ -250,12 +249,6 @@ def to_svg(chart: alt.Chart) -> str:
 
 def to_csv(figs: list[CuratedFigure], lang: str) -> bytes:
     return figures_frame(figs, lang).to_csv(index=False).encode("utf-8-sig")
-
-
-@dataclass
-class DeckSlide:
-    key: str
-    title: str
 
 
 def build_deck(lang: str) -> bytes:
