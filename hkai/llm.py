@@ -87,28 +87,28 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel:
 
 
 class LLMUnavailable(Exception):
-    """The model could not give an answer; `reason` is fit to show the user."""
+    """The model could not give an answer; `code` names why (see i18n llm.reason.*)."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, code: str, **detail):
+        super().__init__(code)
+        self.code, self.detail = code, detail
 
 
-def _reason(exc: Exception) -> str:
+def _failure(exc: Exception) -> LLMUnavailable:
     name = type(exc).__name__
     text = str(exc).lower()
     if "timeout" in name.lower() or "timed out" in text:
-        return "the language model did not answer in time"
+        return LLMUnavailable("timeout")
     if "ratelimit" in name.lower() or "429" in text:
-        return "the language model is rate-limited"
+        return LLMUnavailable("rate_limit")
     if "authentication" in name.lower() or "401" in text or "invalid api key" in text:
-        return "the language model rejected the API key"
+        return LLMUnavailable("auth")
     if "connection" in name.lower():
-        return "the language model endpoint cannot be reached"
+        return LLMUnavailable("connection")
     status = getattr(exc, "status_code", None)
     if status:
-        return f"the language model endpoint returned HTTP {status}"
-    return f"the language model failed ({name})"
+        return LLMUnavailable("http", status=status)
+    return LLMUnavailable("failed", name=name)
 
 
 def _passage_block(hits: list[Hit]) -> str:
@@ -208,7 +208,7 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
     try:
         if model is None:
             if settings is None:
-                raise LLMUnavailable("no language model is configured")
+                raise LLMUnavailable("not_configured")
             model = make_chat_model(settings)
         standalone = condense(model, history or [], question)
         plan = plan_query(standalone)
@@ -227,12 +227,13 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
                 if on_token:
                     on_token(piece)
         if not text.strip():
-            raise LLMUnavailable("the language model returned an empty reply")
+            raise LLMUnavailable("empty")
         return resolve(question, text.strip(), hits, lang)
     except LLMUnavailable as exc:
-        reason = exc.reason
+        failure = exc
     except Exception as exc:  # every failure is a notice and the extractive answer, never a traceback
-        reason = _reason(exc)
+        failure = _failure(exc)
+    reason = i18n.t(f"llm.reason.{failure.code}", lang, **failure.detail)
     fallback = lib.ask(question, owners=owners)
     fallback.notice = " ".join(x for x in (i18n.t("llm.fallback", lang, reason=reason), fallback.notice) if x)
     return fallback
