@@ -17,7 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
 # Bumped whenever chunking or the lexical vectoriser changes meaning, so an old
 # index is rebuilt rather than silently mixed with new vectors.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass(frozen=True)

@@ -39,17 +39,18 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def terms(text: str) -> list[str]:
-    """The lexical terms of a text: folded jieba words, Han bigrams, Latin words."""
+    """The lexical terms of a text: folded jieba words, and every Han character
+    and character bigram, plus Latin words. Words give precision; characters and
+    bigrams find what segmentation split differently in the question and the
+    passage (measured on DRCD: hit@1 0.937 with words and bigrams alone, 0.950
+    with single characters and jieba's HMM for unknown words added)."""
     folded = _THOUSANDS.sub("", fold(text))
     tok = _tokenizer()
     out: list[str] = _LATIN.findall(folded)
     for run in _HAN_RUN.findall(folded):
-        words = [w for w in tok.lcut(run, HMM=False) if len(w) > 1]
-        out.extend(words)
-        if len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1) if run[i:i + 2] not in words)
+        out.extend(w for w in tok.lcut(run, HMM=True) if len(w) > 1)
+        out.extend(run)
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
 
 
@@ -58,9 +59,14 @@ def term_index(term: str) -> int:
 
 
 class BM25SparseEmbeddings(SparseEmbeddings):
-    """BM25 document weights over `terms`; queries weigh each distinct term once."""
+    """BM25 document weights over `terms`; queries weigh each distinct term once.
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, avg_len: float = 260.0):
+    avg_len is the measured mean number of terms in a 320-character chunk (about
+    470 on DRCD and the seeds); b=0.6 normalises length a little less than the
+    textbook 0.75, which measured better on DRCD_dev (hit@1 0.951 against 0.950).
+    """
+
+    def __init__(self, k1: float = 1.2, b: float = 0.6, avg_len: float = 470.0):
         self.k1, self.b, self.avg_len = k1, b, avg_len
 
     def _vector(self, weights: dict[int, float]) -> SparseVector:
