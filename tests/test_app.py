@@ -184,3 +184,13 @@ def test_figures_picked_on_documents_page_chart_on_overview(app_env):
     assert not at.exception
     frames = [d.value for d in at.main.dataframe]
     assert any("quote" in f.columns and len(f) == 2 for f in frames)
+
+
+def test_llm_calls_per_session_are_limited(llm_stub, monkeypatch):
+    monkeypatch.setenv("HKAI_LLM_MAX_CALLS", "1")
+    at = run_app("en")
+    at.chat_input[0].set_value("香港的總算力有多少？").run()
+    at.chat_input[0].set_value("百度股價收跌多少？").run()
+    assert not at.exception
+    assert len(llm_stub.requests) == 1 and "limit of 1 generated answers" in text_of(at)
+    assert "收跌5.39%" in text_of(at)  # the extractive answer still comes
