@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from .config import SEEDS_DIR, load_settings
 from .store import StoreLockedError
@@ -31,7 +32,7 @@ def _emit(obj: dict, as_json: bool, human: str) -> None:
 def _open(args):
     from .library import Library
 
-    overrides = {"store_dir": __import__("pathlib").Path(args.store)} if args.store else {}
+    overrides = {"store_dir": Path(args.store)} if args.store else {}
     lib = Library(load_settings(**overrides))
     if not lib.dense_status.loaded:
         print(f"note: retrieval is lexical only: {lib.dense_status.reason}", file=sys.stderr)
