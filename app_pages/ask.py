@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from components.chat import as_dict, render_answer, to_markdown
+from components.chat import render_answer, to_markdown
 from components.state import answer_mode, get_library, lang, t, visible_owners
 from hkai.feedback import record_feedback
 from hkai.llm import llm_settings, stream_answer
@@ -51,12 +51,12 @@ def _answer(question: str) -> dict:
                      for i in range(0, len(history) - 2, 2) if history[i + 1]["role"] == "assistant"]
             pieces, box = stream_answer(lib, question, history=turns, owners=visible_owners())
             st.write_stream(pieces)
-            return as_dict(box["answer"])
+            return box["answer"].to_dict()
         answer = lib.ask(question, owners=visible_owners())
         answer.notice = t("llm.fallback", reason=t("llm.limit", n=settings.max_calls))
-        return as_dict(answer)
+        return answer.to_dict()
     with st.spinner(t("ask.thinking")):
-        answer = as_dict(lib.ask(question, owners=visible_owners()))
+        answer = lib.ask(question, owners=visible_owners()).to_dict()
     st.write_stream(_words(answer["answer"]))
     return answer
 

@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from hkai.answers import Answer, Citation
+from hkai.answers import Citation
 from hkai.text import FOOTNOTE_MARKERS
 
 from .state import lang, t
@@ -68,7 +68,3 @@ def to_markdown(history: list[dict]) -> str:
                 lines.append(f"- [{c['n']}] {c['title']} ({c['source']}): {c['text'][:200]}…")
             lines.append("")
     return "\n".join(lines)
-
-
-def as_dict(answer: Answer) -> dict:
-    return answer.to_dict()

@@ -152,16 +152,21 @@ def _finish(chart: alt.Chart, title: str, lang: str, subtitle: str = "", rows: i
         labelFontSize=15, titleFontSize=15, labelLimit=380).configure_text(fontSize=15)
 
 
-def investment_chart(lang: str) -> alt.Chart:
-    figs = by_category("funding")
-    df = _rows(figs, lang, hkd_m=lambda f: f.hkd_value / 1e6)
-    bars = _base(df).mark_bar(color=PALETTE[0]).encode(
+def _labelled_bars(df: pd.DataFrame, field: str, axis_title: str, color: str, lang: str) -> alt.LayerChart:
+    """Horizontal bars, largest first, each with its value as written."""
+    bars = _base(df).mark_bar(color=color).encode(
         y=alt.Y("label:N", sort="-x", title=None, axis=_axis(lang)),
-        x=alt.X("hkd_m:Q", title=tr("investment.axis", lang), axis=_axis(lang)),
+        x=alt.X(f"{field}:Q", title=axis_title, axis=_axis(lang)),
         tooltip=_tooltip(lang))
     text = _base(df).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
-        y=alt.Y("label:N", sort="-x"), x="hkd_m:Q", text="shown:N")
-    return _finish(bars + text, tr("investment.title", lang), lang, tr("investment.note", lang), rows=len(df))
+        y=alt.Y("label:N", sort="-x"), x=f"{field}:Q", text="shown:N")
+    return bars + text
+
+
+def investment_chart(lang: str) -> alt.Chart:
+    df = _rows(by_category("funding"), lang, hkd_m=lambda f: f.hkd_value / 1e6)
+    chart = _labelled_bars(df, "hkd_m", tr("investment.axis", lang), PALETTE[0], lang)
+    return _finish(chart, tr("investment.title", lang), lang, tr("investment.note", lang), rows=len(df))
 
 
 def compute_share() -> float:
@@ -170,13 +175,8 @@ def compute_share() -> float:
 
 def compute_chart(lang: str) -> alt.Chart:
     df = _rows([get("compute_total"), get("compute_cyberport")], lang)
-    bars = _base(df).mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("label:N", sort="-x", title=None, axis=_axis(lang)),
-        x=alt.X("value:Q", title=tr("compute.axis", lang), axis=_axis(lang)),
-        tooltip=_tooltip(lang))
-    text = _base(df).mark_text(align="left", dx=4, fontSize=15, font=FONT[lang]).encode(
-        y=alt.Y("label:N", sort="-x"), x="value:Q", text="shown:N")
-    return _finish(bars + text, tr("compute.title", lang), lang, tr("compute.share", lang, share=compute_share()),
+    chart = _labelled_bars(df, "value", tr("compute.axis", lang), PALETTE[1], lang)
+    return _finish(chart, tr("compute.title", lang), lang, tr("compute.share", lang, share=compute_share()),
                    rows=len(df), row_height=70)
 
 

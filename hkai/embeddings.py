@@ -60,7 +60,7 @@ def dense_languages(name: str) -> tuple[str, ...]:
     if override:
         return tuple(x.strip() for x in override.split(",") if x.strip())
     lowered = name.lower()
-    if any(h in lowered for h in MULTILINGUAL_HINTS) or "multilingual-e5" in lowered:
+    if any(h in lowered for h in MULTILINGUAL_HINTS):
         return ("en", "zh-Hant", "zh-Hans")
     return ("en",)
 

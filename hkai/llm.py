@@ -11,7 +11,9 @@ to the extractive answer with a short notice.
 from __future__ import annotations
 
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -245,9 +247,6 @@ def stream_answer(lib, question: str, **kw) -> tuple[Iterator[str], dict]:
     box: dict = {}
 
     def gen():
-        import queue
-        import threading
-
         q: queue.Queue = queue.Queue()
 
         def work():

@@ -28,7 +28,6 @@ _original = getattr(_sd, "calculate_distance_sparse", None)
 
 class _InvertedIndex:
     def __init__(self, vectors: list) -> None:
-        self.key = self.fingerprint(vectors)
         rows, cols, vals = [], [], []
         for r, v in enumerate(vectors):
             n = len(v.indices)

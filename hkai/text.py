@@ -89,13 +89,13 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _joiner(left: str, right: str) -> str:
-    """What goes between two joined line fragments: nothing next to CJK text,
-    one space between two Latin words."""
+    """What goes between two joined line fragments: nothing next to CJK text or
+    inside brackets and before punctuation, one space between Latin words."""
     if not left or not right:
         return ""
     a, b = left[-1], right[0]
-    if _is_cjk(a) or _is_cjk(b) or not a.isalnum() or not b.isalnum():
-        return "" if (_is_cjk(a) or _is_cjk(b) or a in "（(「『“" or b in "，。、）)」』”") else " "
+    if _is_cjk(a) or _is_cjk(b) or a in "（(「『“" or b in "，。、）)」』”":
+        return ""
     return " "
 
 

@@ -101,3 +101,17 @@ def format_files(tmp_path_factory) -> dict[str, Path]:
     txt.write_text("\n".join(paras), encoding="utf-8")
     files["md"], files["txt"] = md, txt
     return files
+
+
+@pytest.fixture
+def llm_stub(monkeypatch):
+    """A local OpenAI-protocol server, configured as the app's language model."""
+    from .openai_stub import start_stub
+
+    server, state = start_stub()
+    monkeypatch.setenv("HKAI_LLM_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
+    monkeypatch.setenv("HKAI_LLM_MODEL", "stub-model")
+    monkeypatch.setenv("HKAI_LLM_API_KEY", "test-key")
+    monkeypatch.setenv("HKAI_LLM_TIMEOUT", "2")
+    yield state
+    server.shutdown()

@@ -114,20 +114,7 @@ def test_presentation_mode_hides_the_sidebar(app_env):
     assert not at.exception and len(at.sidebar.metric) == 0
 
 
-@pytest.fixture
-def llm_stub(app_env, monkeypatch):
-    from .openai_stub import start_stub
-
-    server, state = start_stub()
-    monkeypatch.setenv("HKAI_LLM_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
-    monkeypatch.setenv("HKAI_LLM_MODEL", "stub-model")
-    monkeypatch.setenv("HKAI_LLM_API_KEY", "k")
-    monkeypatch.setenv("HKAI_LLM_TIMEOUT", "2")
-    yield state
-    server.shutdown()
-
-
-def test_llm_mode_streams_a_checked_answer_and_can_be_switched_off(llm_stub):
+def test_llm_mode_streams_a_checked_answer_and_can_be_switched_off(app_env, llm_stub):
     llm_stub.answer = "香港總算力目前已達5000 PFLOPS，另有7777 PFLOPS [1]。"
     at = run_app("zh-Hant")
     assert at.sidebar.segmented_control(key="app_answer_choice").value == "llm"
@@ -141,7 +128,7 @@ def test_llm_mode_streams_a_checked_answer_and_can_be_switched_off(llm_stub):
     assert "收跌5.39%" in text_of(at) and len(llm_stub.requests) == 1
 
 
-def test_llm_failure_keeps_the_conversation_and_explains(llm_stub):
+def test_llm_failure_keeps_the_conversation_and_explains(app_env, llm_stub):
     llm_stub.status = 500
     at = run_app("en")
     at.chat_input[0].set_value("What is Hong Kong's total computing power?").run()
@@ -186,7 +173,7 @@ def test_figures_picked_on_documents_page_chart_on_overview(app_env):
     assert any("quote" in f.columns and len(f) == 2 for f in frames)
 
 
-def test_llm_calls_per_session_are_limited(llm_stub, monkeypatch):
+def test_llm_calls_per_session_are_limited(app_env, llm_stub, monkeypatch):
     monkeypatch.setenv("HKAI_LLM_MAX_CALLS", "1")
     at = run_app("en")
     at.chat_input[0].set_value("香港的總算力有多少？").run()

@@ -158,13 +158,8 @@ def test_bad_uploads_get_a_message_each_and_the_rest_goes_on(page, app_url, tmp_
     assert page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).count() > 0
 
 
-def test_answer_mode_switch_with_a_configured_model(browser, tmp_path, monkeypatch):
-    from .openai_stub import start_stub
-
-    server, state = start_stub()
-    monkeypatch.setenv("HKAI_LLM_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
-    monkeypatch.setenv("HKAI_LLM_MODEL", "stub-model")
-    monkeypatch.setenv("HKAI_LLM_API_KEY", "k")
+def test_answer_mode_switch_with_a_configured_model(browser, tmp_path, llm_stub):
+    state = llm_stub
     port = free_port()
     proc = start_app(tmp_path / "store", port)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -185,4 +180,3 @@ def test_answer_mode_switch_with_a_configured_model(browser, tmp_path, monkeypat
     finally:
         context.close()
         proc.kill()
-        server.shutdown()

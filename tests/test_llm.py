@@ -5,14 +5,11 @@ import json
 import subprocess
 import sys
 
-import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from hkai.config import PROJECT_ROOT
 from hkai.llm import answer_with_llm, build_messages, llm_settings, merge_hits
-
-from .openai_stub import start_stub
 
 
 def fake(*replies: str) -> GenericFakeChatModel:
@@ -114,55 +111,44 @@ def test_merge_hits_keeps_both_lists(lexical_library):
 
 # ---- end to end against a local OpenAI-protocol server -----------------------
 
-@pytest.fixture
-def stub(monkeypatch):
-    server, state = start_stub()
-    monkeypatch.setenv("HKAI_LLM_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
-    monkeypatch.setenv("HKAI_LLM_MODEL", "stub-model")
-    monkeypatch.setenv("HKAI_LLM_API_KEY", "test-key")
-    monkeypatch.setenv("HKAI_LLM_TIMEOUT", "2")
-    yield state
-    server.shutdown()
-
-
-def test_http_grounded_streamed_reply(lexical_library, stub):
+def test_http_grounded_streamed_reply(lexical_library, llm_stub):
     pieces = []
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？", on_token=pieces.append)
     assert answer.mode == "llm" and answer.grounding["supported"] and len(pieces) > 1
-    assert stub.requests[-1]["stream"] is True and stub.requests[-1]["model"] == "stub-model"
-    assert "<documents>" in json.dumps(stub.requests[-1]["messages"], ensure_ascii=False)
+    assert llm_stub.requests[-1]["stream"] is True and llm_stub.requests[-1]["model"] == "stub-model"
+    assert "<documents>" in json.dumps(llm_stub.requests[-1]["messages"], ensure_ascii=False)
 
 
-def test_http_unsupported_figure_is_flagged(lexical_library, stub):
-    stub.answer = "香港總算力目前已達8000 PFLOPS [1]。"
+def test_http_unsupported_figure_is_flagged(lexical_library, llm_stub):
+    llm_stub.answer = "香港總算力目前已達8000 PFLOPS [1]。"
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？")
     assert answer.grounding["unsupported_figures"] == ["8000 PFLOPS"]
 
 
-def test_http_500_falls_back(lexical_library, stub):
-    stub.status = 500
+def test_http_500_falls_back(lexical_library, llm_stub):
+    llm_stub.status = 500
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？")
     assert answer.mode == "extractive" and "HTTP 500" in answer.notice
 
 
-def test_http_empty_reply_falls_back(lexical_library, stub):
-    stub.answer = ""
+def test_http_empty_reply_falls_back(lexical_library, llm_stub):
+    llm_stub.answer = ""
     answer = answer_with_llm(lexical_library, "What is Hong Kong's total computing power?")
     assert answer.mode == "extractive" and "it returned an empty reply" in answer.notice
 
 
-def test_http_timeout_falls_back(lexical_library, stub):
-    stub.delay = 4
+def test_http_timeout_falls_back(lexical_library, llm_stub):
+    llm_stub.delay = 4
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？")
     assert answer.mode == "extractive" and "模型未能及時回應" in answer.notice
 
 
-def test_cli_llm_mode_takes_the_same_path(stub, tmp_path):
+def test_cli_llm_mode_takes_the_same_path(llm_stub, tmp_path):
     import os
     env = {**os.environ, "HKAI_STORE": str(tmp_path), "HKAI_EMBEDDING_MODEL": "none"}
     subprocess.run([sys.executable, "-m", "hkai", "index"], cwd=PROJECT_ROOT, env=env, check=True,
                    capture_output=True)
-    stub.answer = "總算力達9999 PFLOPS [1]。"
+    llm_stub.answer = "總算力達9999 PFLOPS [1]。"
     out = subprocess.run([sys.executable, "-m", "hkai", "ask", "香港的總算力有多少？", "--mode", "llm", "--json"],
                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     result = json.loads(out.stdout)
