@@ -1,16 +1,24 @@
 """HK AI Observatory: the entry point. Owns navigation and the shared frame."""
 
+import logging
+
 import streamlit as st
 
-from components.state import answer_mode, get_library, lang, t, visible_owners
-from hkai.llm import llm_settings
+from components.safe import md_escape
+from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
 from hkai import i18n
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logger = logging.getLogger("hkai.app")
 
 st.set_page_config(page_title="HK AI Observatory", page_icon=":material/insights:", layout="wide")
 st.markdown("""<style>
 .hkai-passage, .hkai-doc { line-height: 1.7; font-size: 1.02rem; }
 .hkai-doc { max-height: 28rem; overflow-y: auto; padding: .5rem .75rem; border-left: 3px solid #d0d7de; }
 mark { background: #fff3b0; padding: 0 .1em; }
+mark.hkai-bad { background: #ffd8d3; }
+.hkai-answer p { margin: 0 0 .6rem 0; line-height: 1.7; font-size: 1.02rem; }
+.hkai-text { line-height: 1.6; white-space: normal; overflow-wrap: anywhere; }
 </style>""", unsafe_allow_html=True)
 
 with st.sidebar:
@@ -47,8 +55,8 @@ if presenting:  # presentation mode: no sidebar, larger type for a projector
     h1 { font-size: 3rem !important; }
     </style>""", unsafe_allow_html=True)
 
-lib = get_library()
-if lib is not None and not presenting:
+
+def sidebar_status(lib) -> None:
     with st.sidebar:
         status = lib.status(owners=visible_owners())
         st.markdown(f"**{t('sidebar.library')}**")
@@ -58,9 +66,9 @@ if lib is not None and not presenting:
         if status.dense.loaded:
             mode = t("mode.hybrid", model=status.dense.model)
         else:
-            mode = t("mode.lexical_reason", reason=status.dense.reason)
+            mode = t("mode.lexical_reason", reason=md_escape(status.dense.reason))
         st.caption(f"**{t('sidebar.retrieval')}:** {mode}")
-        llm = llm_settings()
+        llm = get_settings().llm
         if llm is not None:
             def _switch_mode() -> None:
                 st.session_state["app_answer_mode"] = st.session_state["app_answer_choice"] or "llm"
@@ -71,7 +79,12 @@ if lib is not None and not presenting:
         mode = t("mode.llm", model=llm.label) if answer_mode() == "llm" else t("mode.extractive")
         st.caption(f"**{t('sidebar.answer_mode')}:** {mode}")
 
+
 try:
+    lib = get_library()
+    if lib is not None and not presenting:
+        sidebar_status(lib)
     page.run()
-except Exception as exc:  # never a traceback in front of a user
-    st.error(t("error.generic", error=type(exc).__name__))
+except Exception:  # never a traceback in front of a visitor; the operator gets it in the log
+    logger.exception("page %s failed", page.url_path or "ask")
+    st.error(t("error.generic"))

@@ -1,85 +1,79 @@
 """Ask: a chat over the library, every answer cited."""
 
-import time
+import logging
 
 import streamlit as st
 
-from components.chat import render_answer, to_markdown
-from components.state import answer_mode, get_library, lang, t, visible_owners
+from components.chat import answer_html, render_answer, to_markdown
+from components.safe import show
+from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
+from hkai.answers import Answer
 from hkai.feedback import record_feedback
-from hkai.llm import llm_settings, stream_answer
+from hkai.llm import stream_answer
+from hkai.session import CallBudget, Turn
 
-MAX_QUESTION = 500
+logger = logging.getLogger("hkai.app")
 
 st.title(t("ask.title"))
 st.caption(t("ask.intro"))
 lib = get_library()
-history = st.session_state.setdefault("ask_history", [])
+history: list[Turn] = st.session_state.setdefault("ask_history", [])
+
+
+def generated(question: str) -> Answer:
+    """A generated answer streamed in as escaped text, within the session's budget."""
+    llm = get_settings().llm
+    budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
+    if not budget.take():
+        answer = lib.ask(question, owners=visible_owners())
+        answer.notice = t("llm.fallback", reason=t("llm.limit", n=llm.max_calls))
+        return answer
+    turns = [(x.question, x.answer.answer) for x in history if x.answer is not None]
+    pieces, box = stream_answer(lib, question, history=turns, owners=visible_owners(), settings=llm)
+    shown, text = st.empty(), ""
+    for piece in pieces:
+        text += piece
+        shown.html(f"<div class='hkai-answer'>{answer_html(text)}</div>")
+    return box["answer"]
 
 
 def ask(question: str) -> None:
     question = question.strip()
+    limit = get_settings().limits.question_chars
     if not question:
         st.toast(t("ask.empty_question"))
         return
-    if len(question) > MAX_QUESTION:
-        st.warning(t("ask.too_long", n=len(question), limit=MAX_QUESTION))
+    if len(question) > limit:
+        st.warning(t("ask.too_long", n=len(question), limit=limit))
         return
-    history.append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(question)
+        show(question)
     with st.chat_message("assistant"):
         try:
-            answer = _answer(question)
-        except Exception as exc:  # shown as a message, never a traceback
-            st.error(t("ask.error", error=type(exc).__name__))
-            history.pop()
+            if answer_mode() == "llm":
+                answer = generated(question)
+            else:
+                with st.spinner(t("ask.thinking")):
+                    answer = lib.ask(question, owners=visible_owners())
+        except Exception:  # the operator gets the traceback, the visitor a sentence
+            logger.exception("answering %r failed", question[:80])
+            st.error(t("ask.error"))
             return
-        history.append({"role": "assistant", "answer": answer})
+    history.append(Turn(question, answer))
     st.rerun()
-
-
-def _answer(question: str) -> dict:
-    """Generated (streamed as it comes) when the LLM mode is on and within the
-    session's limit; extractive otherwise."""
-    settings = llm_settings()
-    if answer_mode() == "llm" and settings is not None:
-        used = st.session_state.get("ask_llm_calls", 0)
-        if used < settings.max_calls:
-            st.session_state["ask_llm_calls"] = used + 1
-            turns = [(history[i]["content"], history[i + 1]["answer"]["answer"])
-                     for i in range(0, len(history) - 2, 2) if history[i + 1]["role"] == "assistant"]
-            pieces, box = stream_answer(lib, question, history=turns, owners=visible_owners())
-            st.write_stream(pieces)
-            return box["answer"].to_dict()
-        answer = lib.ask(question, owners=visible_owners())
-        answer.notice = t("llm.fallback", reason=t("llm.limit", n=settings.max_calls))
-        return answer.to_dict()
-    with st.spinner(t("ask.thinking")):
-        answer = lib.ask(question, owners=visible_owners()).to_dict()
-    st.write_stream(_words(answer["answer"]))
-    return answer
-
-
-def _words(text: str):
-    for i in range(0, len(text), 12):
-        yield text[i:i + 12]
-        time.sleep(0.01)
 
 
 if lib is not None:
     for i, turn in enumerate(history):
-        with st.chat_message(turn["role"]):
-            if turn["role"] == "user":
-                st.markdown(turn["content"])
-            else:
-                render_answer(turn["answer"])
-                score = st.feedback("thumbs", key=f"ask_feedback_{i}")
-                if score is not None and not turn.get("rated"):
-                    record_feedback(lib.settings.feedback_file, history[i - 1]["content"],
-                                    turn["answer"]["answer"], score, lang())
-                    turn["rated"] = True
-                    st.toast(t("ask.feedback_thanks"))
+        with st.chat_message("user"):
+            show(turn.question)
+        with st.chat_message("assistant"):
+            render_answer(turn.answer)
+            score = st.feedback("thumbs", key=f"ask_feedback_{i}")
+            if score is not None and not turn.rated:
+                record_feedback(lib.settings.feedback_file, turn.question, turn.answer.answer, score, lang())
+                turn.rated = True
+                st.toast(t("ask.feedback_thanks"))
 
     if not history:
         st.markdown(f"**{t('ask.suggested')}**")

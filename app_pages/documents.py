@@ -1,48 +1,46 @@
-"""Documents: the library, a viewer for each document, uploads."""
-
-import html
+"""Documents: the library, a viewer for each document, uploads to a private workspace."""
 
 import pandas as pd
 import streamlit as st
 
-from components.state import get_library, lang, owner, t, visible_owners
+from components.safe import html_text, md_escape
+from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
+from hkai import session, workspaces
 from hkai.dashboard import tr
-from hkai.documents import SUPPORTED, LoadError, load_bytes
+from hkai.documents import SUPPORTED
 from hkai.figures import extract_figures
 from hkai.store import PUBLIC
 
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
 lib = get_library()
+if st.session_state.pop("app_ws_invalid", False):
+    st.warning(t("docs.ws_invalid"), icon=":material/link_off:")
 if notice := st.session_state.pop("docs_notice", None):
-    st.success(notice)
+    st.success(md_escape(notice))
 
 if lib is not None:
-    st.text_input(t("docs.workspace"), key="docs_workspace", max_chars=40)
+    token = workspace_token()
+    if token:
+        with st.container(border=True):
+            st.markdown(f"**{t('docs.ws_title')}**")
+            st.caption(t("docs.ws_explain", hours=f"{lib.settings.workspace_ttl_hours:g}"))
+            st.code(f"{st.context.url or ''}?ws={token}&lang={lang()}", language=None, wrap_lines=True)
+
     files = st.file_uploader(t("docs.upload"), accept_multiple_files=True, key="docs_uploader",
                              type=sorted({s.lstrip(".") for s in SUPPORTED}))
     done = st.session_state.setdefault("docs_done", set())
     for f in files or []:
-        marker = (f.name, f.size, owner())
+        marker = (f.name, f.size, f.file_id)
         if marker in done:
             continue
         done.add(marker)
-        with st.status(f.name, expanded=False) as status:
-            data = f.getvalue()
-            try:
-                doc = load_bytes(data, f.name, max_bytes=lib.settings.max_file_bytes, owner=owner())
-                twin = lib.store.find_by_content(doc.content_hash, visible_owners())
-                if twin:
-                    status.update(label=t("docs.duplicate", name=f.name, title=twin["title"]), state="complete")
-                    continue
-                doc, report = lib.add_upload(data, f.name, owner())
-                status.update(label=t("docs.added", name=f.name, chunks=report.chunks), state="complete")
-            except LoadError as exc:
-                status.update(label=t("docs.failed", name=f.name, reason=exc.reason), state="error")
-            except Exception as exc:  # a message, never a traceback
-                status.update(label=t("docs.failed", name=f.name, reason=type(exc).__name__), state="error")
+        me = owner() or workspaces.owner_of(new_workspace())
+        with st.status(md_escape(f.name), expanded=False) as status:
+            outcome = session.upload(lib, f.getvalue(), f.name, me, lang())
+            status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error")
 
-    records = lib.store.list_documents(visible_owners())
+    records = lib.documents(visible_owners())
     table = pd.DataFrame([{
         t("docs.col.title"): r["title"], t("docs.col.publisher"): r.get("publisher", ""),
         t("docs.col.date"): r.get("date", ""), t("docs.col.script"): t(f"script.{r.get('script', 'en')}"),
@@ -52,12 +50,17 @@ if lib is not None:
     st.dataframe(table, hide_index=True, width="stretch")
 
     wanted = st.query_params.get("doc")
-    at = int(st.query_params.get("at", -1) or -1)
+    try:
+        at = int(st.query_params.get("at", -1))
+    except ValueError:
+        at = -1
     for r in records:
-        with st.expander(f"{r['title']}", expanded=(r["doc_id"] == wanted)):
-            doc = lib.store.get_document(r["doc_id"])
-            st.caption(f"{r.get('source', '')} · {t('script.' + r.get('script', 'en'))} · "
-                       f"{r.get('chunks', 0)} {t('docs.col.chunks')}")
+        with st.expander(md_escape(r["title"]), expanded=(r["doc_id"] == wanted)):
+            doc = lib.document(r["doc_id"], visible_owners())
+            if doc is None:  # removed meanwhile
+                continue
+            st.caption(md_escape(f"{r.get('source', '')} · {t('script.' + r.get('script', 'en'))} · "
+                                 f"{r.get('chunks', 0)} {t('docs.col.chunks')}"))
             figures = extract_figures(doc.clean_text, doc.doc_id, doc.source)
             if figures:
                 picked = st.multiselect(t("docs.add_to_chart"), list(range(len(figures))),
@@ -81,16 +84,17 @@ if lib is not None:
             if r["doc_id"] == wanted and 0 <= at < len(text):
                 end = at + len(quote) if quote and text[at:at + len(quote)] == quote else text.find("\n", at + 1)
                 end = len(text) if end < 0 else end
-                body = (html.escape(text[:at]) + "<mark id='hkai-at'>" + html.escape(text[at:end]) + "</mark>"
-                        + html.escape(text[end:]))
+                body = html_text(text[:at]) + "<mark id='hkai-at'>" + html_text(text[at:end]) + "</mark>" \
+                    + html_text(text[end:])
             else:
-                body = html.escape(text)
+                body = html_text(text)
             st.markdown(f"**{t('docs.original')}**")
-            st.markdown(f"<div class='hkai-doc'>{body.replace(chr(10), '<br>')}</div>", unsafe_allow_html=True)
+            st.html(f"<div class='hkai-doc'>{body}</div>")
             if "hkai-at" in body:  # bring the cited passage into view
                 st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
-            if r.get("owner") != PUBLIC and st.button(t("docs.remove"), key=f"docs_remove_{r['doc_id']}"):
-                lib.store.remove_document(r["doc_id"])
-                st.session_state["docs_notice"] = t("docs.removed", title=r["title"])
+            if r.get("owner") not in (PUBLIC, None) and r.get("owner") == owner() \
+                    and st.button(t("docs.remove"), key=f"docs_remove_{r['doc_id']}"):
+                if lib.remove(r["doc_id"], owner()):
+                    st.session_state["docs_notice"] = t("docs.removed", title=r["title"])
                 st.rerun()

@@ -1,4 +1,5 @@
-"""A chat answer with its [n] citations rendered as source cards."""
+"""A chat answer with its [n] citations rendered as source cards. Everything
+from a document or a model is escaped: it shows as text, never as a link."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import re
 
 import streamlit as st
 
-from hkai.answers import Citation
+from hkai.answers import Answer, Citation
+from hkai.session import Turn
 from hkai.text import FOOTNOTE_MARKERS
 
+from .safe import html_text, md_escape
 from .state import lang, t
 
 
@@ -23,48 +26,49 @@ def highlighted(passage: str, sentences: list[str]) -> str:
     return out.replace("\n", "<br>")
 
 
+def answer_html(text: str, unsupported: list[str] = ()) -> str:
+    """Answer text as HTML: escaped, [n] in bold, unsupported figures marked."""
+    out = html.escape(text)
+    for fig in unsupported:
+        out = out.replace(html.escape(fig), f"<mark class='hkai-bad'>{html.escape(fig)}</mark>")
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    out = re.sub(r"\[(\d+)\]", r"<b class='hkai-ref'>[\1]</b>", out)
+    return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in out.split("\n\n") if p.strip())
+
+
 def source_card(c: Citation) -> None:
     meta = " · ".join(x for x in (c.publisher, c.date, t(f"script.{c.script}") if c.script else "") if x)
     with st.container(border=True):
-        st.markdown(f"**[{c.n}] {html.escape(c.title)}**  \n<small>{html.escape(meta)}</small>",
-                    unsafe_allow_html=True)
-        st.markdown(f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>", unsafe_allow_html=True)
+        st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(c.title)}</b><br>"
+                f"<small>{html_text(meta)}</small></div>"
+                f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>")
         st.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/open_in_new:",
-                     query_params={"doc": c.doc_id, "at": str(c.start), "lang": lang()})
+                     query_params={"doc": c.doc_id, "at": str(c.start), "lang": lang(),
+                                   **({"ws": st.session_state["app_ws"]} if st.session_state.get("app_ws") else {})})
 
 
-def answer_body(a: dict) -> str:
-    """Answer text for display: [n] markers as superscript-like bold."""
-    return re.sub(r"\[(\d+)\]", r"**[\1]**", a["answer"])
-
-
-def render_answer(a: dict) -> None:
-    body = answer_body(a)
-    bad = a.get("grounding", {}).get("unsupported_figures") or []
-    for fig in bad:  # an unsupported figure is marked where it stands
-        body = body.replace(fig, f":red-background[{fig}]")
-    st.markdown(body)
-    if a.get("notice"):
-        st.caption(a["notice"])
+def render_answer(a: Answer) -> None:
+    bad = a.grounding.get("unsupported_figures") or []
+    st.html(f"<div class='hkai-answer'>{answer_html(a.answer, bad)}</div>")
+    if a.notice:
+        st.caption(md_escape(a.notice))
     if bad:
-        st.warning(t("ask.unsupported", figures=", ".join(bad)), icon=":material/warning:")
-    if a.get("grounding", {}).get("uncited"):
+        st.warning(md_escape(t("ask.unsupported", figures=", ".join(bad))), icon=":material/warning:")
+    if a.grounding.get("uncited"):
         st.warning(t("ask.uncited"), icon=":material/warning:")
-    if a.get("citations"):
+    if a.citations:
         st.markdown(f"**{t('ask.sources')}**")
-        for c in a["citations"]:
-            source_card(Citation(**c))
+        for c in a.citations:
+            source_card(c)
 
 
-def to_markdown(history: list[dict]) -> str:
+def to_markdown(history: list[Turn]) -> str:
     lines = [f"# {t('app.title')}\n"]
     for turn in history:
-        if turn["role"] == "user":
-            lines.append(f"## {turn['content']}\n")
-        else:
-            a = turn["answer"]
-            lines.append(a["answer"] + "\n")
-            for c in a.get("citations", []):
-                lines.append(f"- [{c['n']}] {c['title']} ({c['source']}): {c['text'][:200]}…")
+        lines.append(f"## {turn.question}\n")
+        if turn.answer is not None:
+            lines.append(turn.answer.answer + "\n")
+            for c in turn.answer.citations:
+                lines.append(f"- [{c.n}] {c.title} ({c.source}): {c.text[:200]}…")
             lines.append("")
     return "\n".join(lines)

@@ -1,65 +1,60 @@
 """Process-wide objects and per-visitor state, built in one place.
 
-The library (Qdrant client plus embedders) is built once per process with
-st.cache_resource; the visitor's language and owner id live in session state.
+The settings and the library (Qdrant client plus embedders) are built once per
+process with st.cache_resource and shared by every visitor; the visitor's
+language and private workspace live in session state and in the link.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
+import logging
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
-from hkai import i18n
-from hkai.config import load_settings
+from hkai import i18n, workspaces
+from hkai.config import Settings, load_settings
 from hkai.library import Library
-from hkai.llm import llm_settings
 from hkai.store import PUBLIC, StoreLockedError
 
+logger = logging.getLogger("hkai.app")
 
-SECRET_KEYS = ("HKAI_", "QDRANT_", "DASHSCOPE_API_KEY", "DEEPSEEK_API_KEY", "OPENAI_API_KEY")
 
-
-def load_secrets() -> None:
-    """Copy settings from st.secrets (Streamlit Community Cloud) into the
-    environment, where hkai reads all configuration. The environment wins."""
+def _secrets() -> dict:
+    """The `[hkai]` table of st.secrets. (Root-level keys are exported into the
+    environment by Streamlit itself, over real variables: README says to use
+    the table.)"""
     try:
-        items = dict(st.secrets)
-    except Exception:  # no secrets.toml: nothing to copy
-        return
-    for key, value in items.items():
-        if isinstance(value, (str, int, float)) and key.startswith(SECRET_KEYS):
-            os.environ.setdefault(key, str(value))
+        table = st.secrets.get("hkai", {})
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return {}
+    return dict(table)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def get_settings() -> Settings:
+    return load_settings(secrets=_secrets())
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _library() -> Library:
-    load_secrets()
-    return Library(load_settings())
-
-
-def answer_mode() -> str:
-    """'llm' when a model is configured and the visitor chose it, else 'extractive'."""
-    if llm_settings() is None:
-        return "extractive"
-    return st.session_state.get("app_answer_mode", "llm")
+    lib = Library(get_settings())
+    lib.ensure_seeds()
+    purged = lib.purge()
+    if purged:
+        logger.info("purged %d idle workspaces", len(purged))
+    return lib
 
 
 def get_library() -> Library | None:
     """The shared library, with the seeds indexed; None (and a message shown)
     when the store cannot be opened."""
     try:
-        lib = _library()
+        with st.spinner(i18n.t("docs.indexing_seeds", lang())):
+            return _library()
     except StoreLockedError as exc:
         st.error(f"{i18n.t('error.store_locked', lang())} {exc}")
         return None
-    if not st.session_state.get("_seeds_checked"):
-        bar = st.progress(0.0, text=i18n.t("docs.indexing_seeds", lang()))
-        lib.ensure_seeds(progress=lambda i, n, doc: bar.progress(i / n, text=f"{doc.title[:40]} ({i}/{n})"))
-        bar.empty()
-        st.session_state["_seeds_checked"] = True
-    return lib
 
 
 def lang() -> str:
@@ -74,13 +69,42 @@ def t(key: str, **kwargs) -> str:
     return i18n.t(key, lang(), **kwargs)
 
 
-def owner() -> str:
-    """Whose uploads this visitor sees: their session's, or a named workspace's."""
-    if "owner_session" not in st.session_state:
-        st.session_state["owner_session"] = f"session:{uuid.uuid4().hex}"
-    workspace = st.session_state.get("docs_workspace", "").strip()
-    return f"workspace:{workspace}" if workspace else st.session_state["owner_session"]
+def workspace_token() -> str | None:
+    """The visitor's private workspace, from the link or this session; kept in
+    the link so reloads and copied links keep it. A malformed `?ws=` (a guessed
+    name) opens nothing."""
+    given = st.query_params.get("ws")
+    if given is not None and given != st.session_state.get("app_ws"):
+        if workspaces.is_token(given):
+            st.session_state["app_ws"] = given
+        else:
+            st.session_state["app_ws_invalid"] = True
+            del st.query_params["ws"]
+    token = st.session_state.get("app_ws")
+    if token and st.query_params.get("ws") != token:
+        st.query_params["ws"] = token
+    return token
+
+
+def new_workspace() -> str:
+    token = workspaces.mint()
+    st.session_state["app_ws"] = token
+    st.query_params["ws"] = token
+    return token
+
+
+def owner() -> str | None:
+    token = workspace_token()
+    return workspaces.owner_of(token) if token else None
 
 
 def visible_owners() -> list[str]:
-    return [PUBLIC, owner()]
+    mine = owner()
+    return [PUBLIC, mine] if mine else [PUBLIC]
+
+
+def answer_mode() -> str:
+    """'llm' when a model is configured and the visitor chose it, else 'extractive'."""
+    if get_settings().llm is None:
+        return "extractive"
+    return st.session_state.get("app_answer_mode", "llm")

@@ -49,10 +49,12 @@ class Answer:
     answered: bool = True
     notice: str = ""
     grounding: dict = field(default_factory=lambda: {"supported": True, "unsupported_figures": []})
+    fallback: str = ""  # why a generated answer was not used (llm.reason.* code), if it was asked for
 
     def as_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "mode": self.mode,
-                "citations": [c.as_json() for c in self.citations], "grounding": self.grounding}
+                "citations": [c.as_json() for c in self.citations], "grounding": self.grounding,
+                "notice": self.notice, "fallback": self.fallback}
 
     def to_dict(self) -> dict:
         return asdict(self)

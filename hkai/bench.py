@@ -182,7 +182,7 @@ def run_bench(args) -> int:
             docs, qs = load_squad(path, limit)
             all_docs.extend(docs)
             lib = fresh_library("none", tmp, f"{fname}-lex")
-            rep = lib.store.add_documents(docs)
+            rep = lib.indexer.add(docs)
             rows.append(Row("ingest", f"{fname}, lexical", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
             for cross in (False, True):
                 rows.append(Row("public quality", f"lexical {fname} {'cross' if cross else 'same'}-script",
@@ -195,7 +195,7 @@ def run_bench(args) -> int:
             lib.close()
             if not getattr(args, "no_dense", False):
                 lib = fresh_library(dense_model, tmp, f"{fname}-dense")
-                rep = lib.store.add_documents(docs)
+                rep = lib.indexer.add(docs)
                 rows.append(Row("ingest", f"{fname}, hybrid ({dense_model})",
                                 {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
                 for cross in (False, True):
@@ -211,7 +211,7 @@ def run_bench(args) -> int:
             t0 = time.perf_counter()
             while total < (4000 if quick else 20000):
                 batch = [Document(**{**d.__dict__, "doc_id": f"{d.doc_id}~{copy}"}) for d in all_docs]
-                total += lib.store.add_documents(batch).chunks
+                total += lib.indexer.add(batch).chunks
                 copy += 1
             rows.append(Row("ingest", f"{total} chunks, lexical", {"chunks": total,
                                                                  "chunks_per_s": total / (time.perf_counter() - t0)}))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .config import SEEDS_DIR, load_settings
+from .config import load_settings
 from .store import StoreLockedError
 
 
@@ -40,19 +41,24 @@ def _open(args):
 
 
 def cmd_index(args) -> int:
+    """Exit code 0 when every file was indexed (or already was), 1 when some
+    failed (the rest are indexed), 2 when the store is held by another process."""
     lib = _open(args)
     if args.reset:
-        for d in lib.store.list_documents(owners=None):
-            lib.store.remove_document(d["doc_id"])
-    report = lib.index_paths(args.paths or [SEEDS_DIR])
+        for d in lib.indexer.records(None):
+            lib.indexer.remove(d["doc_id"])
+    if args.paths:
+        report = lib.index_paths(args.paths)
+    else:
+        report = lib.ensure_seeds()
     for err in report.errors:
-        print(f"skipped {err.name}: {err.reason}", file=sys.stderr)
+        print(f"failed {err.name}: {err.reason}", file=sys.stderr)
+    for name in report.ignored:
+        print(f"ignored {name}: not a supported file type", file=sys.stderr)
     out = report.as_json()
-    out["skipped"] = report.skipped + len(report.errors)
-    _emit({k: out[k] for k in ("documents", "chunks", "skipped", "seconds")}, args.json,
-          f"indexed {out['documents']} documents ({out['chunks']} chunks), skipped {out['skipped']}, "
-          f"{out['seconds']:.2f}s")
-    return 1 if report.errors and not report.documents and not report.skipped else 0
+    _emit(out, args.json, f"indexed {out['documents']} documents ({out['chunks']} chunks), "
+          f"{out['skipped']} unchanged, {len(out['failed'])} failed, {out['seconds']:.2f}s")
+    return 1 if report.errors else 0
 
 
 def cmd_search(args) -> int:
@@ -74,6 +80,8 @@ def cmd_ask(args) -> int:
             answer = answer_with_llm(lib, q)
         else:
             answer = lib.ask(q)
+        if answer.notice and not args.json:
+            print(f"note: {answer.notice}", file=sys.stderr)
         cites = "\n".join(f"[{c.n}] {c.title} ({c.source})" for c in answer.citations)
         _emit(answer.as_json(), args.json, f"Q: {q}\n{answer.answer}\n{cites}\n")
     return 0
@@ -85,6 +93,15 @@ def cmd_facts(args) -> int:
     lib = _open(args)
     for fig in library_figures(lib):
         _emit(fig.as_json(), args.json, f"{fig.label}: {fig.value:g} {fig.unit} — “{fig.quote}” ({fig.source})")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    lib = _open(args)
+    purged = lib.purge(idle_hours=args.idle_hours, dry_run=args.dry_run)
+    hours = lib.settings.workspace_ttl_hours if args.idle_hours is None else args.idle_hours
+    _emit({"purged": purged, "idle_hours": hours, "dry_run": args.dry_run}, args.json,
+          f"{'would purge' if args.dry_run else 'purged'} {len(purged)} workspaces idle for over {hours:g} hours")
     return 0
 
 
@@ -117,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
     p = common(sub.add_parser("facts", help="figures found in the indexed documents"))
     p.set_defaults(func=cmd_facts)
+    p = common(sub.add_parser("purge", help="remove workspaces nobody opened for a while, with their documents"))
+    p.add_argument("--idle-hours", type=float, help="default: HKAI_WORKSPACE_TTL_HOURS (168)")
+    p.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
+    p.set_defaults(func=cmd_purge)
     p = common(sub.add_parser("bench", help="speed, memory and retrieval quality"))
     p.add_argument("--quick", action="store_true", help="subsample the public benchmarks")
     p.add_argument("--no-dense", action="store_true", help="skip the dense-model runs")
@@ -125,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -1,22 +1,29 @@
 """Loading files into `Document`s: .txt, .md, .pdf, .docx, .html.
 
 Every failure is a `LoadError` that names the file and the reason in words a
-user can act on; callers load many files and report each bad one on its own.
+user can act on, whatever the parsing library raised; callers load many files
+and report each bad one on its own. Limits (`config.Limits`) are checked before
+the expensive step: a .docx's members by their unpacked size before python-docx
+inflates them, a PDF's page count before its text is extracted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import MB, Limits
 from .text import detect_script, repair_lines
 
+logger = logging.getLogger(__name__)
 SUPPORTED = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf",
              ".docx": "docx", ".html": "html", ".htm": "html"}
+MAX_ZIP_MEMBERS = 2_000
 
 
 class LoadError(Exception):
@@ -52,6 +59,10 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _mb(n: int) -> str:
+    return f"{n / MB:.0f} MB" if n >= MB else f"{n / 1024:.0f} KB"
+
+
 def _plausibility(text: str) -> int:
     han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     odd = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or "\u3040" <= c <= "\u30ff")
@@ -77,79 +88,149 @@ def _decode(data: bytes, name: str) -> str:
     raise LoadError(name, "the text is not in a known encoding (UTF-8, GB18030 or Big5)", "corrupt")
 
 
-def _pdf_text(data: bytes, name: str) -> tuple[str, str]:
+def _check_chars(n: int, name: str, limits: Limits) -> None:
+    if n > limits.chars:
+        raise LoadError(name, f"its text is over the {limits.chars:,}-character limit for one file; "
+                        "split it into smaller files", "too_large")
+
+
+def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import FileNotDecryptedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise LoadError(name, "the PDF is password-protected", "corrupt")
-        pages = [page.extract_text() or "" for page in reader.pages]
+            raise LoadError(name, "the PDF is password-protected", "encrypted")
+        if len(reader.pages) > limits.pages:
+            raise LoadError(name, f"the PDF has {len(reader.pages):,} pages, over the {limits.pages:,}-page limit",
+                            "too_large")
+        pages, total = [], 0
+        for page in reader.pages:
+            text = (page.extract_text() or "").replace("\x00", "")  # some CJK fonts put NULs between characters
+            total += len(text)
+            _check_chars(total, name, limits)
+            pages.append(text)
         title = (reader.metadata.title if reader.metadata else None) or ""
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise LoadError(name, f"the PDF cannot be read ({type(exc).__name__})", "corrupt") from exc
-    # Some CJK fonts' text layers come out with a NUL between characters.
-    return "\n\n".join(pages).replace("\x00", ""), str(title)
+    except FileNotDecryptedError as exc:
+        raise LoadError(name, "the PDF is password-protected", "encrypted") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile) as exc:
+        raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
+    except Exception as exc:  # pypdf raises many kinds on malformed input; none may escape
+        logger.exception("pypdf failed on %s", name)
+        raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
+    return "\n\n".join(pages), str(title)
 
 
-def _docx_text(data: bytes, name: str) -> tuple[str, str]:
+def _check_zip(data: bytes, name: str, limits: Limits) -> None:
+    """A .docx is a zip: refuse it by the unpacked sizes its members declare
+    (zipfile never inflates a member past its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError(name, "the Word file cannot be opened (not a valid .docx)", "corrupt") from exc
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_ZIP_MEMBERS or unpacked > limits.unpacked_bytes:
+        raise LoadError(name, f"the Word file unpacks to {_mb(unpacked)}, over the {_mb(limits.unpacked_bytes)} "
+                        "limit (a compressed file this large is refused before it is opened)", "too_large")
+
+
+def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
     import docx
+    from docx.opc.exceptions import OpcError
 
+    _check_zip(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                parts.append(" | ".join(cell.text for cell in row.cells))
+        title = document.core_properties.title or ""
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LoadError(name, "the Word file cannot be opened (not a valid .docx)", "corrupt") from exc
-    except Exception as exc:  # python-docx raises its own PackageNotFoundError and friends
-        raise LoadError(name, f"the Word file cannot be opened ({type(exc).__name__})", "corrupt") from exc
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n\n".join(parts), document.core_properties.title or ""
+    except Exception as exc:  # lxml and python-docx raise many kinds on malformed parts
+        logger.exception("python-docx failed on %s", name)
+        raise LoadError(name, "the Word file is damaged and cannot be read", "corrupt") from exc
+    return "\n\n".join(parts), title
 
 
 def _html_text(data: bytes, name: str) -> tuple[str, str]:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode(data, name), "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    title = soup.title.get_text(strip=True) if soup.title else ""
-    body = soup.body or soup
-    blocks = body.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "blockquote"])
-    if blocks:
-        text = "\n\n".join(b.get_text(" ", strip=True) for b in blocks if not b.find(["p", "li"]))
-    else:
-        text = body.get_text("\n", strip=True)
+    markup = _decode(data, name)
+    try:
+        soup = BeautifulSoup(markup, "html.parser")
+        for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "svg"]):
+            tag.decompose()
+        title = soup.title.get_text(strip=True) if soup.title else ""
+        body = soup.body or soup
+        blocks = body.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "blockquote"])
+        if blocks:
+            text = "\n\n".join(b.get_text(" ", strip=True) for b in blocks if not b.find(["p", "li"]))
+        else:
+            text = body.get_text("\n", strip=True)
+    except Exception as exc:  # html.parser and deep trees (RecursionError) on hostile markup
+        logger.exception("BeautifulSoup failed on %s", name)
+        raise LoadError(name, "the HTML file cannot be read", "corrupt") from exc
     return text, title
 
 
-def _markdown_title(text: str) -> str:
-    match = re.search(r"^#\s+(.+)$", text, flags=re.M)
-    return match.group(1).strip() if match else ""
+def _markdown_text(source: str) -> tuple[str, str]:
+    """Markdown as the words a reader sees: link text without its address,
+    an image's description without the image, no raw HTML."""
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+
+    blocks, title = [], ""
+    tokens = MarkdownIt("commonmark").parse(source)
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline":
+            words = []
+            for child in tok.children or []:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append("\n")
+                elif child.type == "image":
+                    words.append("".join(c.content for c in child.children or []))
+                elif child.type == "html_inline":
+                    continue
+            text = "".join(words).strip()
+            if text:
+                blocks.append(text)
+                if not title and i and tokens[i - 1].type == "heading_open" and tokens[i - 1].tag == "h1":
+                    title = text
+        elif tok.type in ("fence", "code_block"):
+            blocks.append(tok.content.strip())
+        elif tok.type == "html_block":
+            blocks.append(BeautifulSoup(tok.content, "html.parser").get_text(" ", strip=True))
+    return "\n\n".join(b for b in blocks if b), title
 
 
-def load_bytes(data: bytes, name: str, *, max_bytes: int, owner: str = "public",
-               doc_id: str | None = None, meta: dict | None = None) -> Document:
+def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_bytes: int | None = None,
+               owner: str = "public", doc_id: str | None = None, meta: dict | None = None) -> Document:
     """Turn one file's bytes into a Document, or raise LoadError saying why not."""
+    limits = limits or Limits()
+    max_bytes = max_bytes or limits.file_bytes
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         allowed = ", ".join(sorted({s for s in SUPPORTED if s not in (".markdown", ".htm")}))
         raise LoadError(name, f"unsupported file type '{suffix or '(none)'}'; supported: {allowed}", "unsupported")
     if len(data) > max_bytes:
-        raise LoadError(name, f"the file is {len(data) / 1048576:.1f} MB, over the "
-                        f"{max_bytes / 1048576:.0f} MB limit", "too_large")
+        raise LoadError(name, f"the file is {len(data) / MB:.1f} MB, over the {max_bytes / MB:.0f} MB limit",
+                        "too_large")
     if not data.strip():
         raise LoadError(name, "the file is empty", "empty")
     kind = SUPPORTED[suffix]
     title = ""
     if kind == "pdf":
-        text, title = _pdf_text(data, name)
+        text, title = _pdf_text(data, name, limits)
     elif kind == "docx":
-        text, title = _docx_text(data, name)
+        text, title = _docx_text(data, name, limits)
     elif kind == "html":
         text, title = _html_text(data, name)
     else:
@@ -157,15 +238,15 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int, owner: str = "public",
         if "\x00" in text:
             raise LoadError(name, "the file holds binary data, not text", "corrupt")
         if kind == "markdown":
-            title = _markdown_title(text)
+            text, title = _markdown_text(text)
+    _check_chars(len(text), name, limits)
     if not text.strip():
         raise LoadError(name, "no text could be extracted (a scanned PDF needs OCR first)", "empty")
     meta = dict(meta or {})
     script = meta.pop("script", None) or detect_script(text[:5000])
-    chash = content_hash(text)
     return Document(
         doc_id=doc_id or hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12],
-        title=meta.pop("title", None) or title or Path(name).stem,
+        title=(meta.pop("title", None) or title or Path(name).stem)[:300],
         source=name,
         text=text,
         format=kind,
@@ -174,19 +255,26 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int, owner: str = "public",
         publisher=meta.pop("publisher", ""),
         date=str(meta.pop("date", "") or ""),
         owner=owner,
-        content_hash=chash,
+        content_hash=content_hash(text),
         extra=meta,
     )
 
 
-def load_path(path: str | Path, *, max_bytes: int, owner: str = "public", **kw) -> Document:
+def load_path(path: str | Path, *, limits: Limits | None = None, max_bytes: int | None = None,
+              owner: str = "public", **kw) -> Document:
     path = Path(path)
     name = str(path)
+    limits = limits or Limits()
+    max_bytes = max_bytes or limits.file_bytes
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise LoadError(name, f"the file cannot be read ({exc.strerror})", "missing") from exc
     if path.suffix.lower() in SUPPORTED and size > max_bytes:
-        raise LoadError(name, f"the file is {size / 1048576:.1f} MB, over the "
-                        f"{max_bytes / 1048576:.0f} MB limit", "too_large")
-    return load_bytes(path.read_bytes(), name, max_bytes=max_bytes, owner=owner, **kw)
+        raise LoadError(name, f"the file is {size / MB:.1f} MB, over the {max_bytes / MB:.0f} MB limit",
+                        "too_large")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(name, f"the file cannot be read ({exc.strerror})", "missing") from exc
+    return load_bytes(data, name, limits=limits, max_bytes=max_bytes, owner=owner, **kw)

@@ -67,7 +67,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "ask.sources": ("Sources", "資料來源"),
     "ask.open_document": ("Open the document at this passage", "在文件中查看此段"),
     "ask.feedback_thanks": ("Thanks, your feedback was recorded.", "謝謝，已記錄你的意見。"),
-    "ask.error": ("Something went wrong while answering: {error}", "回答時出錯：{error}"),
+    "ask.error": ("Something went wrong while answering. Please try again, or ask another way.",
+                  "回答時出錯，請再試一次或換個方式提問。"),
     "ask.thinking": ("Searching the documents…", "正在搜尋文件……"),
     "ask.unsupported": ("Figures not found in the cited passages: {figures}", "以下數字未見於引用段落：{figures}"),
     "ask.q1": ("What is Hong Kong's total computing power?", "香港的總算力有多少？", "香港的总算力有多少？"),
@@ -77,8 +78,16 @@ STRINGS: dict[str, tuple[str, ...]] = {
                "財政預算案撥款多少予數碼港發展Web3？", "财政预算案拨款多少予数码港发展Web3？"),
     "ask.q4": ("When did SenseTime move into the Science Park?", "商湯何時落戶香港科學園？", "商汤何时落户香港科学园？"),
     "docs.title": ("Document library", "文件庫"),
-    "docs.intro": ("The shipped documents belong to everyone; your uploads stay in your session.",
-                   "內置文件供所有人使用；你上載的文件只在你的工作階段內可見。"),
+    "docs.intro": ("The shipped documents belong to everyone. Your uploads go to a private workspace that only "
+                   "your private link opens.",
+                   "內置文件供所有人使用。你上載的文件存放在私人工作區，只有你的私人連結可以打開。"),
+    "docs.ws_title": ("Your private workspace", "你的私人工作區"),
+    "docs.ws_explain": ("Keep this link to come back to your uploads; anyone with it can see and remove them. "
+                        "A workspace nobody opens for {hours} hours is deleted.",
+                        "請保存此連結以便再次查看你上載的文件；任何持有此連結的人都可以查看及移除這些文件。"
+                        "工作區如 {hours} 小時內無人開啟，將被刪除。"),
+    "docs.ws_invalid": ("That private link is not valid, so no workspace was opened.",
+                        "此私人連結無效，未能打開任何工作區。"),
     "docs.upload": ("Add documents (PDF, Word, HTML, Markdown, text)", "加入文件（PDF、Word、HTML、Markdown、純文字）"),
     "docs.added": ("Added {name}: {chunks} passages.", "已加入 {name}：{chunks} 段。"),
     "docs.duplicate": ("{name} is already in the library as “{title}”.", "{name} 已在文件庫中（“{title}”）。"),
@@ -94,9 +103,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "docs.col.chunks": ("Passages", "段落"),
     "docs.col.owner": ("Belongs to", "擁有者"),
     "docs.owner.public": ("Everyone (shipped)", "所有人（內置）"),
-    "docs.owner.mine": ("You (this session)", "你（本工作階段）"),
+    "docs.owner.mine": ("You (private workspace)", "你（私人工作區）"),
     "docs.original": ("Original text", "原文"),
-    "docs.workspace": ("Workspace name (optional; share it to share uploads)", "工作區名稱（可選；分享名稱即可共享上載）"),
     "docs.indexing_seeds": ("Indexing the shipped documents…", "正在為內置文件建立索引……"),
     "nav.investment": ("Investment", "投資"),
     "nav.compute": ("Compute", "算力"),
@@ -125,7 +133,10 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "script.zh-Hant": ("Traditional Chinese", "繁體中文"),
     "script.zh-Hans": ("Simplified Chinese", "簡體中文"),
     "error.store_locked": ("The document store is in use by another program.", "文件庫正被另一個程式使用。"),
-    "error.generic": ("This page could not be shown: {error}", "無法顯示此頁：{error}"),
+    "error.generic": ("This page could not be shown. Please reload it; if it happens again, tell the site's owner.",
+                      "無法顯示此頁。請重新載入；如再次發生，請通知網站管理員。"),
+    "error.unexpected": ("an unexpected error occurred; the site's owner has been notified in the log",
+                         "發生意外錯誤，已記錄供網站管理員跟進"),
 }
 
 

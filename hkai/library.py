@@ -1,22 +1,32 @@
-"""The engine in one object: a store, its embedders, and the operations the
-CLI and the app share (index files, search, ask). Built once per process."""
+"""The engine in one object, built once per process and shared by every
+visitor: loading files, the indexer, the retriever, and the visibility rules
+(who may list, search or remove what). The CLI and the app call only this."""
 
 from __future__ import annotations
 
+import calendar
 import hashlib
-import os
-from collections.abc import Callable, Iterable
+import logging
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from qdrant_client import models
 
 from .answers import Answer, extractive_answer
+from .chunking import make_splitter
 from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
 from .documents import SUPPORTED, Document, LoadError, load_bytes, load_path
 from .embeddings import DenseStatus, load_dense
-from .retrieval import Hit, QueryPlan, plan_query, to_hit
-from .store import PUBLIC, IndexReport, Store, open_client
+from .indexing import IndexReport, Indexer, Progress, record_to_document
+from .retrieval import Hit, QueryPlan, Retriever, plan_query
+from .sparse import BM25SparseEmbeddings
+from .store import PUBLIC, Store, match, open_client, visible
+
+logger = logging.getLogger(__name__)
+Owners = Iterable[str]
 
 
 def seed_manifest() -> dict[str, dict]:
@@ -32,14 +42,16 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    out = []
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files to index, and the files of unsupported types found in folders (named, not indexed)."""
+    files, ignored = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+            for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
+                (files if f.suffix.lower() in SUPPORTED else ignored).append(f)
         else:
-            out.append(p)
-    return out
+            files.append(p)
+    return files, [str(f) for f in ignored]
 
 
 @dataclass
@@ -53,75 +65,156 @@ class LibraryStatus:
         return "hybrid" if self.dense.loaded else "lexical"
 
 
+@dataclass
+class UploadResult:
+    status: str  # "added", "unchanged" or "duplicate"
+    document: Document
+    chunks: int = 0
+    duplicate_of: str = ""  # the title of the visible document with the same text
+
+
 class Library:
     def __init__(self, settings: Settings | None = None):
-        self.settings = settings or load_settings()
-        dense, self.dense_status = load_dense(self.settings.embedding_model,
-                                              self.settings.store_dir / "embedding-cache.sqlite")
-        self.dense = dense
-        self.store = Store(self.settings, open_client(self.settings), dense=dense)
-        self.dense_weight = float(os.environ.get("HKAI_DENSE_WEIGHT", "0.5"))
+        self.settings = s = settings or load_settings()
+        self.dense, self.dense_status = load_dense(
+            s.embedding_model, s.store_dir / "embedding-cache.sqlite", languages=s.dense_languages,
+            offline=s.hf_offline, endpoint=s.hf_endpoint)
+        self.sparse = BM25SparseEmbeddings()
+        self.store = Store(open_client(s), s.collection, local=not s.is_server)
+        signature = {"dense_model": self.dense_status.model if self.dense else None,
+                     "dense_dim": self.dense_status.dim, "chunk_size": s.chunk_size,
+                     "chunk_overlap": s.chunk_overlap, "bm25": [self.sparse.k1, self.sparse.b, self.sparse.avg_len]}
+        self.indexer = Indexer(self.store, self.sparse, self.dense, make_splitter(s.chunk_size, s.chunk_overlap),
+                               signature)
+        self.indexer.open()
+        self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight)
+        self._touched: dict[str, float] = {}
 
     # ---- indexing -----------------------------------------------------------
     def load_file(self, path: Path, owner: str = PUBLIC) -> Document:
-        manifest = seed_manifest()
-        entry = manifest.get(path.name) if path.resolve().parent == SEEDS_DIR.resolve() else None
-        source = _display_path(path)
+        entry = seed_manifest().get(path.name) if path.resolve().parent == SEEDS_DIR.resolve() else None
+        kw = {"limits": self.settings.limits, "owner": owner}
         if entry:
-            meta = {k: entry[k] for k in ("title", "publisher", "date", "script") if entry.get(k)}
-            meta.update({k: entry[k] for k in ("title_en", "publisher_en", "date_note") if entry.get(k)})
-            doc = load_path(path, max_bytes=self.settings.max_file_bytes, owner=owner,
-                            doc_id=str(entry["doc_id"]), meta=meta)
+            meta = {k: entry[k] for k in ("title", "publisher", "date", "script", "title_en", "publisher_en",
+                                          "date_note") if entry.get(k)}
+            doc = load_path(path, doc_id=str(entry["doc_id"]), meta=meta, **kw)
         else:
             doc_id = hashlib.sha1(f"{owner}\n{path.resolve()}".encode()).hexdigest()[:12]
-            doc = load_path(path, max_bytes=self.settings.max_file_bytes, owner=owner, doc_id=doc_id)
-        doc.source = source
+            doc = load_path(path, doc_id=doc_id, **kw)
+        doc.source = _display_path(path)
         return doc
 
-    def index_paths(self, paths: Iterable[str | Path], owner: str = PUBLIC,
-                    progress: Callable[[int, int, Document], None] | None = None) -> IndexReport:
-        """Index files and folders; a bad file is reported and the rest go on."""
+    def index_paths(self, paths: Iterable[str | Path], owner: str = PUBLIC, progress: Progress | None = None
+                    ) -> IndexReport:
+        """Index files and folders; each bad file is reported and the rest go on."""
+        files, ignored = expand_paths(paths)
         docs, errors = [], []
-        for path in expand_paths(paths):
+        for path in files:
             try:
                 docs.append(self.load_file(path, owner))
             except LoadError as exc:
                 errors.append(exc)
-        report = self.store.add_documents(docs, progress=progress)
-        report.errors = errors + report.errors
+        report = self.indexer.add(docs, progress=progress)
+        report.errors, report.ignored = errors + report.errors, ignored
         return report
 
-    def ensure_seeds(self, progress: Callable[[int, int, Document], None] | None = None) -> IndexReport:
-        return self.index_paths([SEEDS_DIR], progress=progress)
+    def ensure_seeds(self, progress: Progress | None = None) -> IndexReport:
+        return self.index_paths([SEEDS_DIR / name for name in seed_manifest()], progress=progress)
 
-    def add_upload(self, data: bytes, name: str, owner: str) -> tuple[Document, IndexReport]:
-        """Add one uploaded file for `owner`; raises LoadError for a bad file."""
+    def add_upload(self, data: bytes, name: str, owner: str) -> UploadResult:
+        """Add one visitor's file, parsed once; raises LoadError (with a reason
+        fit to show) for a bad file or one over the visitor's budget."""
+        if owner == PUBLIC:
+            raise ValueError("uploads belong to a workspace, not to everyone")
         doc_id = hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12]
-        doc = load_bytes(data, name, max_bytes=self.settings.max_file_bytes, owner=owner, doc_id=doc_id)
-        return doc, self.store.add_documents([doc])
+        doc = load_bytes(data, name, limits=self.settings.limits, owner=owner, doc_id=doc_id)
+        twin = self._find_content(doc.content_hash, [PUBLIC, owner])
+        if twin and twin["doc_id"] != doc_id:
+            return UploadResult("duplicate", doc, duplicate_of=twin["title"])
+        if twin:
+            return UploadResult("unchanged", doc, chunks=twin.get("chunks", 0))
+        chunks = self.indexer.chunk(doc)
+        limits = self.settings.limits
+        if len(chunks) > limits.file_chunks:
+            raise LoadError(name, f"it makes {len(chunks):,} passages, over the {limits.file_chunks:,}-passage "
+                            "limit for one file", "too_large")
+        used = self.store.count(self.store.chunks, visible([owner]))
+        if used + len(chunks) > limits.owner_chunks:
+            raise LoadError(name, f"your workspace would hold {used + len(chunks):,} passages, over its limit of "
+                            f"{limits.owner_chunks:,}; remove a document first", "over_budget")
+        n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks)
+        self.touch(owner)
+        return UploadResult("added", doc, chunks=n)
 
-    # ---- questions ----------------------------------------------------------
-    def status(self, owners: Iterable[str] | None = (PUBLIC,)) -> LibraryStatus:
-        owners = list(owners) if owners is not None else None
-        return LibraryStatus(len(self.store.list_documents(owners)), self.store.count_chunks(owners),
-                             self.dense_status)
+    def _find_content(self, content_hash: str, owners: Owners) -> dict | None:
+        found = self.indexer.records(visible(owners, content_hash=content_hash, state="ready"))
+        return found[0] if found else None
 
-    def search_plan(self, plan: QueryPlan, k: int = 5, owners: Iterable[str] | None = (PUBLIC,)) -> list[Hit]:
-        sparse = self.store.sparse.embed_query_terms(plan.terms)
-        dense_vec = None
-        if self.dense is not None and plan.script in self.dense.languages:
-            dense_vec = self.dense.embed_query(plan.question)
-        if not sparse.indices and dense_vec is None:
-            return []
-        points = self.store.query(sparse, dense_vec, limit=k, owners=owners, dense_weight=self.dense_weight)
-        return [to_hit(p, plan) for p in points]
+    def remove(self, doc_id: str, owner: str) -> bool:
+        """Remove a document of `owner`'s; False (nothing done) for anyone else's."""
+        record = self.indexer.record(doc_id)
+        if record is None or owner == PUBLIC or record.get("owner") != owner:
+            return False
+        self.indexer.remove(doc_id)
+        return True
 
-    def search(self, question: str, k: int = 5, owners: Iterable[str] | None = (PUBLIC,)) -> list[Hit]:
+    # ---- reading --------------------------------------------------------------
+    def documents(self, owners: Owners = (PUBLIC,)) -> list[dict]:
+        """Document records (without text) the owners may see, shipped ones first."""
+        records = self.indexer.records(visible(owners, state="ready"))
+        return sorted(records, key=lambda d: (d.get("owner") != PUBLIC, d.get("added", ""), d["doc_id"]))
+
+    def document(self, doc_id: str, owners: Owners = (PUBLIC,)) -> Document | None:
+        record = self.indexer.record(doc_id, text=True)
+        if record is None or record.get("owner") not in set(owners) or record.get("state", "ready") != "ready":
+            return None
+        return record_to_document(record)
+
+    def status(self, owners: Owners = (PUBLIC,)) -> LibraryStatus:
+        owners = list(owners)
+        return LibraryStatus(self.store.count(self.store.docs, visible(owners, state="ready")),
+                             self.store.count(self.store.chunks, visible(owners, ready=True)), self.dense_status)
+
+    def search_plan(self, plan: QueryPlan, k: int = 5, owners: Owners = (PUBLIC,)) -> list[Hit]:
+        return self.retriever.search(plan, k, owners)
+
+    def search(self, question: str, k: int = 5, owners: Owners = (PUBLIC,)) -> list[Hit]:
         return self.search_plan(plan_query(question), k=k, owners=owners)
 
-    def ask(self, question: str, owners: Iterable[str] | None = (PUBLIC,), k: int = 5) -> Answer:
+    def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 5) -> Answer:
         plan = plan_query(question)
         return extractive_answer(question, plan, self.search_plan(plan, k=k, owners=owners))
 
+    # ---- workspaces -------------------------------------------------------------
+    def touch(self, owner: str, every: float = 600.0) -> None:
+        """Note that a workspace is in use (at most once per `every` seconds)."""
+        now = time.time()
+        if owner != PUBLIC and now - self._touched.get(owner, 0.0) > every:
+            self._touched[owner] = now
+            self.store.put_meta(f"seen:{owner}", {"owner": owner, "last_seen": now})
+
+    def purge(self, idle_hours: float | None = None, now: float | None = None, dry_run: bool = False) -> list[str]:
+        """Remove every workspace not opened for `idle_hours` (default: the
+        configured TTL), with its documents. Returns the owners purged."""
+        cutoff = (now or time.time()) - 3600 * (self.settings.workspace_ttl_hours if idle_hours is None else idle_hours)
+        owners = set(self.store.distinct(self.store.docs, "owner")) - {PUBLIC}
+        stale = []
+        for owner in sorted(owners):
+            seen = (self.store.get_meta(f"seen:{owner}") or {}).get("last_seen")
+            if seen is None:  # never touched (an upload from before workspaces): its newest record's age
+                added = [r.get("added", "") for r in self.indexer.records(models.Filter(must=[match("owner", owner)]))]
+                seen = calendar.timegm(time.strptime(max(added), "%Y-%m-%dT%H:%M:%SZ")) if any(added) else 0
+            if seen < cutoff:
+                stale.append(owner)
+        for owner in [] if dry_run else stale:
+            for record in self.indexer.records(models.Filter(must=[match("owner", owner)])):
+                self.indexer.remove(record["doc_id"])
+            self.store.delete_meta(f"seen:{owner}")
+            self._touched.pop(owner, None)
+        return stale
+
     def close(self) -> None:
         self.store.close()
+
+
+__all__ = ["Library", "LibraryStatus", "UploadResult", "seed_manifest", "expand_paths"]

@@ -10,32 +10,24 @@ to the extractive answer with a short notice.
 
 from __future__ import annotations
 
-import os
+import logging
 import queue
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+
+import openai
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from . import i18n
 from .answers import Answer, Citation, _similar, check_grounding, figures_in, normalise_figure
-from .text import split_sentences
+from .config import PRESETS, LLMSettings, llm_settings
 from .retrieval import Hit, plan_query
+from .text import split_sentences
 
-PRESETS = {
-    "qwen": {"base_url": "https://dashscope.aliyuncs.com/compatible-mode/v1", "model": "qwen-plus",
-             "key_env": "DASHSCOPE_API_KEY"},
-    "qwen-intl": {"base_url": "https://dashscope-intl.aliyuncs.com/compatible-mode/v1", "model": "qwen-plus",
-                  "key_env": "DASHSCOPE_API_KEY"},
-    "deepseek": {"base_url": "https://api.deepseek.com/v1", "model": "deepseek-chat", "key_env": "DEEPSEEK_API_KEY"},
-    "openai": {"base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini", "key_env": "OPENAI_API_KEY"},
-    "ollama": {"base_url": "http://localhost:11434/v1", "model": "qwen2.5:7b", "key_env": "", "key": "ollama"},
-    "vllm": {"base_url": "http://localhost:8000/v1", "model": "Qwen/Qwen2.5-7B-Instruct", "key_env": "",
-             "key": "EMPTY"},
-}
+logger = logging.getLogger(__name__)
 
 SYSTEM_PROMPT = """You answer questions about Hong Kong AI from numbered source passages.
 Rules:
@@ -49,36 +41,6 @@ Keep the answer short: two to five sentences."""
 
 LANGUAGE_NAMES = {"en": "English", "zh-Hant": "Traditional Chinese (Hong Kong usage, 繁體中文)",
                   "zh-Hans": "Simplified Chinese (简体中文)"}
-
-
-@dataclass(frozen=True)
-class LLMSettings:
-    base_url: str
-    model: str
-    api_key: str
-    provider: str = "custom"
-    timeout: float = 30.0
-    max_calls: int = 30  # per session, for public links
-
-    @property
-    def label(self) -> str:
-        return f"{self.model} ({self.provider})"
-
-
-def llm_settings(env: dict | None = None) -> LLMSettings | None:
-    """The configured endpoint, or None when no LLM is configured (extractive only)."""
-    env = os.environ if env is None else env
-    preset = PRESETS.get((env.get("HKAI_LLM_PROVIDER") or "").strip().lower(), {})
-    base_url = env.get("HKAI_LLM_BASE_URL") or preset.get("base_url")
-    model = env.get("HKAI_LLM_MODEL") or preset.get("model")
-    key = env.get("HKAI_LLM_API_KEY") or (env.get(preset["key_env"]) if preset.get("key_env") else None) \
-        or preset.get("key")
-    if not (base_url and model and key):
-        return None
-    return LLMSettings(base_url=base_url, model=model, api_key=key,
-                       provider=(env.get("HKAI_LLM_PROVIDER") or "custom").lower(),
-                       timeout=float(env.get("HKAI_LLM_TIMEOUT") or 30),
-                       max_calls=int(env.get("HKAI_LLM_MAX_CALLS") or 30))
 
 
 def make_chat_model(settings: LLMSettings) -> BaseChatModel:
@@ -97,20 +59,19 @@ class LLMUnavailable(Exception):
 
 
 def _failure(exc: Exception) -> LLMUnavailable:
-    name = type(exc).__name__
-    text = str(exc).lower()
-    if "timeout" in name.lower() or "timed out" in text:
+    """The openai client's typed errors (ChatOpenAI raises them unwrapped) as reasons."""
+    if isinstance(exc, (openai.APITimeoutError, TimeoutError)):
         return LLMUnavailable("timeout")
-    if "ratelimit" in name.lower() or "429" in text:
+    if isinstance(exc, openai.RateLimitError):
         return LLMUnavailable("rate_limit")
-    if "authentication" in name.lower() or "401" in text or "invalid api key" in text:
+    if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
         return LLMUnavailable("auth")
-    if "connection" in name.lower():
+    if isinstance(exc, openai.APIConnectionError):
         return LLMUnavailable("connection")
-    status = getattr(exc, "status_code", None)
-    if status:
-        return LLMUnavailable("http", status=status)
-    return LLMUnavailable("failed", name=name)
+    if isinstance(exc, openai.APIStatusError):
+        return LLMUnavailable("http", status=exc.status_code)
+    logger.exception("the language model failed")
+    return LLMUnavailable("failed", name=type(exc).__name__)
 
 
 def _passage_block(hits: list[Hit]) -> str:
@@ -202,10 +163,10 @@ def resolve(question: str, text: str, hits: list[Hit], lang: str) -> Answer:
 
 def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None = None,
                     model: BaseChatModel | None = None, owners=("public",), k: int = 5,
-                    on_token: Callable[[str], None] | None = None) -> Answer:
+                    on_token: Callable[[str], None] | None = None, settings: LLMSettings | None = None) -> Answer:
     """The LLM path end to end; on any failure the extractive answer, with a notice."""
     lang = plan_query(question).script
-    settings = llm_settings()
+    settings = settings or lib.settings.llm
     hits: list[Hit] = []
     try:
         if model is None:
@@ -238,6 +199,7 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
     reason = i18n.t(f"llm.reason.{failure.code}", lang, **failure.detail)
     fallback = lib.ask(question, owners=owners)
     fallback.notice = " ".join(x for x in (i18n.t("llm.fallback", lang, reason=reason), fallback.notice) if x)
+    fallback.fallback = failure.code
     return fallback
 
 

@@ -9,13 +9,16 @@ to say "the documents do not answer" instead of guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
+from qdrant_client import models
 
 from .config import DATA_DIR
 from .sparse import _tokenizer, terms
+from .store import visible
 from .text import detect_script, fold
 
 EN_STOPWORDS = set("""a an the of in on at to for from by with and or but is are was were be been being do does did
@@ -115,6 +118,25 @@ class Hit:
     def as_json(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "source": self.source,
                 "text": self.text, "score": round(self.score, 6)}
+
+
+class Retriever:
+    """A question's plan to ranked, visible passages: one hybrid query in Qdrant."""
+
+    def __init__(self, store, sparse, dense, dense_weight: float | None = None):
+        self.store, self.sparse, self.dense = store, sparse, dense
+        self.dense_weight = 0.5 if dense_weight is None else dense_weight
+
+    def search(self, plan: QueryPlan, k: int, owners: Iterable[str]) -> list[Hit]:
+        sparse = self.sparse.embed_query_terms(plan.terms)
+        dense = None
+        if self.dense is not None and plan.script in self.dense.languages:
+            dense = self.dense.embed_query(plan.question)
+        if not sparse.indices and dense is None:
+            return []
+        points = self.store.query(models.SparseVector(indices=sparse.indices, values=sparse.values), dense,
+                                  flt=visible(owners, ready=True), limit=k, weights=(1.0, self.dense_weight))
+        return [to_hit(p, plan) for p in points]
 
 
 def to_hit(point, plan: QueryPlan) -> Hit:

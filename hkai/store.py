@@ -1,53 +1,100 @@
-"""Qdrant: one chunk collection with a named dense vector and a sparse lexical
-vector, one payload-only collection holding each document's original text, and
-one holding the index's settings.
+"""A thin layer over Qdrant: collections, aliases, upserts, queries, filters.
 
-The document collection is what makes a rebuild possible: when the embedding
-model or the chunker changes, chunks are dropped and re-made from it, uploads
-included. Local mode (a folder) and a server (`QDRANT_URL`) share this code.
+It stores and queries; it does not chunk or embed (that is `indexing`).
+Three kinds of collection live under one prefix:
+
+* `<prefix>_chunks`: an alias to the live chunk collection
+  `<prefix>_chunks_<signature>` (named dense vector + sparse lexical vector);
+  a rebuild fills a new one beside it and moves the alias in one step.
+* `<prefix>_docs`: one payload-only record per document, holding its text and
+  its state (indexing, ready, removing); the source of truth for rebuilds.
+* `<prefix>_meta`: settings, rebuild progress, workspace last-seen times.
+
+Who sees what is decided by Qdrant on every query: chunks carry `owner` and a
+`ready` flag (set only after a document is completely written), both with
+payload indexes. In local mode one writer at a time and no reads during a
+write (a read-write lock around the one client); writes come in small batches
+so a reader waits milliseconds. A Qdrant server needs no lock; the code is the same.
 """
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 
 from qdrant_client import QdrantClient, models
 
 from . import qdrant_speedup
-from .chunking import Chunk, chunk_document, make_splitter
-from .config import PIPELINE_VERSION, Settings
-from .documents import Document, LoadError
-from .sparse import BM25SparseEmbeddings, terms
+from .config import Settings
 
 DENSE, SPARSE = "dense", "lexical"
-_DOC_NS = uuid.UUID("2d0c4f7e-91b3-4a8e-b6f5-7e1a9c3d5b20")
 PUBLIC = "public"
+BATCH = 64  # points per write: what a reader may have to wait for
+_NS = uuid.UUID("2d0c4f7e-91b3-4a8e-b6f5-7e1a9c3d5b20")
 
 
 class StoreLockedError(RuntimeError):
     """The local store folder is open in another process."""
 
 
-@dataclass
-class IndexReport:
-    documents: int = 0  # documents whose chunks were written
-    chunks: int = 0  # chunks written
-    skipped: int = 0  # documents already indexed unchanged
-    seconds: float = 0.0
-    errors: list[LoadError] = field(default_factory=list)
-    doc_ids: list[str] = field(default_factory=list)
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer holds off new readers."""
 
-    def as_json(self) -> dict:
-        return {"documents": self.documents, "chunks": self.chunks, "skipped": self.skipped,
-                "seconds": round(self.seconds, 3),
-                "errors": [{"file": e.name, "reason": e.reason, "code": e.code} for e in self.errors]}
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._writers_waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
 
 
-def _doc_point_id(doc_id: str) -> str:
-    return str(uuid.uuid5(_DOC_NS, doc_id))
+def point_id(key: str) -> str:
+    return str(uuid.uuid5(_NS, key))
+
+
+def match(key: str, value) -> models.FieldCondition:
+    if isinstance(value, (list, tuple, set)):
+        return models.FieldCondition(key=key, match=models.MatchAny(any=list(value)))
+    return models.FieldCondition(key=key, match=models.MatchValue(value=value))
+
+
+def visible(owners: Iterable[str], **extra) -> models.Filter:
+    """Chunks or records a visitor may see: their owners', completely written."""
+    owners = list(owners)
+    if not owners:
+        raise ValueError("a query must name the owners whose documents it may see")
+    return models.Filter(must=[match("owner", owners), *(match(k, v) for k, v in extra.items())])
 
 
 def open_client(settings: Settings) -> QdrantClient:
@@ -58,7 +105,7 @@ def open_client(settings: Settings) -> QdrantClient:
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     qdrant_speedup.install()
     try:
-        return QdrantClient(path=str(settings.store_dir / "qdrant"))
+        return QdrantClient(path=str(settings.store_dir / "qdrant"), force_disable_check_same_thread=True)
     except RuntimeError as exc:
         if "already accessed" in str(exc):
             raise StoreLockedError(
@@ -69,200 +116,135 @@ def open_client(settings: Settings) -> QdrantClient:
 
 
 class Store:
-    def __init__(self, settings: Settings, client: QdrantClient, dense=None,
-                 sparse: BM25SparseEmbeddings | None = None):
-        self.settings = settings
+    def __init__(self, client: QdrantClient, prefix: str, *, local: bool):
         self.client = client
-        self.dense = dense
-        self.sparse = sparse or BM25SparseEmbeddings()
-        self.chunks_name = f"{settings.collection}_chunks"
-        self.docs_name = f"{settings.collection}_docs"
-        self.meta_name = f"{settings.collection}_meta"
-        self._splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
-        self.rebuilt = False
-        self._owners: set[str] | None = None  # owners with documents, cached between writes
-        self._ensure_collections()
+        self.chunks = f"{prefix}_chunks"  # the alias every query goes through
+        self.docs, self.meta = f"{prefix}_docs", f"{prefix}_meta"
+        self.lock = ReadWriteLock()
+        self._read = self.lock.read if local else nullcontext
+        self._write = self.lock.write if local else nullcontext
+        with self._write():
+            for name in (self.docs, self.meta):
+                if not self.client.collection_exists(name):
+                    self.client.create_collection(name, vectors_config={})
+            for key in ("owner", "doc_id", "content_hash", "state"):
+                self._index(self.docs, key, models.PayloadSchemaType.KEYWORD)
 
-    # ---- set-up -------------------------------------------------------------
-    def signature(self) -> dict:
-        return {"pipeline": PIPELINE_VERSION,
-                "dense_model": getattr(self.dense, "name", None),
-                "dense_dim": getattr(self.dense, "dim", 0),
-                "chunk_size": self.settings.chunk_size,
-                "chunk_overlap": self.settings.chunk_overlap,
-                "bm25": [self.sparse.k1, self.sparse.b, self.sparse.avg_len]}
+    def _index(self, collection: str, key: str, kind: models.PayloadSchemaType) -> None:
+        """A payload index; local mode warns that it has none (the speed-up
+        module gives its filters an index of its own), so the warning is dropped."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            self.client.create_payload_index(collection, key, kind)
 
-    def _create_chunks(self) -> None:
-        vectors = {}
-        if self.dense is not None:
-            vectors[DENSE] = models.VectorParams(size=self.dense.dim, distance=models.Distance.COSINE)
-        self.client.create_collection(
-            self.chunks_name, vectors_config=vectors,
-            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
-        for key in ("doc_id", "owner") if self.settings.is_server else ():
-            self.client.create_payload_index(self.chunks_name, key, models.PayloadSchemaType.KEYWORD)
+    # ---- chunk collections --------------------------------------------------
+    def live_chunks(self) -> str | None:
+        """The collection the alias points at (None before the first build)."""
+        with self._read():
+            for alias in self.client.get_aliases().aliases:
+                if alias.alias_name == self.chunks:
+                    return alias.collection_name
+            return self.chunks if self.client.collection_exists(self.chunks) else None  # before aliases
 
-    def _ensure_collections(self) -> None:
-        for name in (self.docs_name, self.meta_name):
-            if not self.client.collection_exists(name):
-                self.client.create_collection(name, vectors_config={})
-        stored = self.client.retrieve(self.meta_name, [1])
-        signature = self.signature()
-        if self.client.collection_exists(self.chunks_name):
-            if stored and stored[0].payload == signature:
+    def create_chunks(self, name: str, dense_dim: int) -> None:
+        with self._write():
+            if self.client.collection_exists(name):
                 return
-            # The model or the chunker changed: old vectors mean something else now.
-            self.client.delete_collection(self.chunks_name)
-            self.rebuilt = True
-        self._create_chunks()
-        self.client.upsert(self.meta_name, [models.PointStruct(id=1, vector={}, payload=signature)])
-        if self.rebuilt:
-            docs = [self.get_document(d["doc_id"]) for d in self.list_documents(owners=None)]
-            self._write(docs, force=True)
+            vectors = {DENSE: models.VectorParams(size=dense_dim, distance=models.Distance.COSINE)} if dense_dim else {}
+            self.client.create_collection(name, vectors_config=vectors, sparse_vectors_config={
+                SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
+            for key, kind in (("owner", models.PayloadSchemaType.KEYWORD), ("doc_id", models.PayloadSchemaType.KEYWORD),
+                              ("ready", models.PayloadSchemaType.BOOL)):
+                self._index(name, key, kind)
 
-    # ---- documents ----------------------------------------------------------
-    def add_documents(self, docs: Iterable[Document],
-                      progress: Callable[[int, int, Document], None] | None = None) -> IndexReport:
-        return self._write(list(docs), progress=progress)
+    def switch_chunks(self, name: str) -> str | None:
+        """Point the alias at `name` in one step; drop and return the old collection."""
+        old = self.live_chunks()
+        with self._write():
+            if old == self.chunks:  # a store from before aliases: its collection holds the alias's name
+                self.client.delete_collection(old)
+            ops = [models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=self.chunks))] \
+                if old not in (None, self.chunks) else []
+            ops.append(models.CreateAliasOperation(create_alias=models.CreateAlias(
+                collection_name=name, alias_name=self.chunks)))
+            self.client.update_collection_aliases(ops)
+            if old not in (None, name, self.chunks):
+                self.client.delete_collection(old)
+        return old
 
-    def _existing_chunk_ids(self, doc_id: str) -> set[str]:
-        ids: set[str] = set()
+    def drop(self, name: str) -> None:
+        with self._write():
+            if self.client.collection_exists(name):
+                self.client.delete_collection(name)
+
+    # ---- points ---------------------------------------------------------------
+    def upsert(self, collection: str, points: list[models.PointStruct]) -> None:
+        for start in range(0, len(points), BATCH):
+            with self._write():
+                self.client.upsert(collection, points[start:start + BATCH], wait=True)
+
+    def set_payload(self, collection: str, payload: dict, ids: list[str]) -> None:
+        for start in range(0, len(ids), BATCH * 4):
+            with self._write():
+                self.client.set_payload(collection, payload, points=ids[start:start + BATCH * 4], wait=True)
+
+    def delete(self, collection: str, ids: list[str]) -> None:
+        for start in range(0, len(ids), BATCH * 4):
+            with self._write():
+                self.client.delete(collection, models.PointIdsList(points=ids[start:start + BATCH * 4]), wait=True)
+
+    def ids(self, collection: str, flt: models.Filter | None) -> list[str]:
+        return [str(p.id) for p in self.scroll(collection, flt, payload=False)]
+
+    def scroll(self, collection: str, flt: models.Filter | None, payload: bool | list[str] = True,
+               page: int = 512) -> Iterator[models.Record]:
+        """Every matching point, a page per read lock."""
         offset = None
-        flt = models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))])
         while True:
-            points, offset = self.client.scroll(self.chunks_name, scroll_filter=flt, limit=1000,
-                                                offset=offset, with_payload=False, with_vectors=False)
-            ids.update(str(p.id) for p in points)
+            with self._read():
+                points, offset = self.client.scroll(collection, scroll_filter=flt, limit=page, offset=offset,
+                                                    with_payload=payload, with_vectors=False)
+            yield from points
             if offset is None:
-                return ids
+                return
 
-    def _write(self, docs: list[Document], force: bool = False,
-               progress: Callable[[int, int, Document], None] | None = None) -> IndexReport:
-        """Write the chunks of changed or new documents. A document whose
-        content hash is already stored is skipped without touching the index."""
-        started = time.perf_counter()
-        report = IndexReport()
-        known = {p.payload["doc_id"]: p.payload for p in self.client.retrieve(
-            self.docs_name, [_doc_point_id(d.doc_id) for d in docs], with_payload=True)} if docs else {}
-        pending: list[tuple[Document, Chunk]] = []
-        stale: list[str] = []
-        records = []
-        for i, doc in enumerate(docs):
-            old = known.get(doc.doc_id)
-            if old and old.get("content_hash") == doc.content_hash and not force:
-                report.skipped += 1
-            else:
-                chunks = chunk_document(doc, splitter=self._splitter)
-                if old:  # a changed file: its old chunks go
-                    stale.extend(self._existing_chunk_ids(doc.doc_id) - {c.chunk_id for c in chunks})
-                pending.extend((doc, c) for c in chunks)
-                report.documents += 1
-                report.doc_ids.append(doc.doc_id)
-                records.append(self._document_point(doc, len(chunks)))
-            if progress:
-                progress(i + 1, len(docs), doc)
-        if stale:
-            self.client.delete(self.chunks_name, models.PointIdsList(points=stale))
-        for start in range(0, len(pending), 512):
-            self._upsert_chunks(pending[start:start + 512])
-        if records:
-            self._owners = None
-            self.client.upsert(self.docs_name, records)
-        report.chunks = len(pending)
-        report.seconds = time.perf_counter() - started
-        return report
+    def retrieve(self, collection: str, ids: list[str]) -> list[models.Record]:
+        with self._read():
+            return self.client.retrieve(collection, ids, with_payload=True)
 
-    def _upsert_chunks(self, batch: list[tuple[Document, Chunk]]) -> None:
-        texts = [c.text for _, c in batch]
-        sparse = [self.sparse.embed_document_terms(terms(t)) for t in texts]
-        dense = self.dense.embed_documents(texts) if self.dense is not None else None
-        points = []
-        for j, (doc, chunk) in enumerate(batch):
-            vector = {SPARSE: models.SparseVector(indices=sparse[j].indices, values=sparse[j].values)}
-            if dense is not None:
-                vector[DENSE] = dense[j]
-            points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload={
-                "doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
-                "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
-                "script": doc.script, "language": doc.language, "owner": doc.owner}))
-        self.client.upsert(self.chunks_name, points, wait=True)
+    def count(self, collection: str, flt: models.Filter | None) -> int:
+        with self._read():
+            return self.client.count(collection, count_filter=flt, exact=True).count
 
-    def owners_present(self) -> set[str]:
-        if self._owners is None:
-            self._owners = {d.get("owner", PUBLIC) for d in self.list_documents(owners=None)}
-        return self._owners
+    def distinct(self, collection: str, key: str, flt: models.Filter | None = None) -> dict[str, int]:
+        with self._read():
+            hits = self.client.facet(collection, key, facet_filter=flt, limit=1_000_000, exact=True).hits
+        return {str(h.value): h.count for h in hits}
 
-    @staticmethod
-    def _document_point(doc: Document, n_chunks: int) -> models.PointStruct:
-        payload = asdict(doc)
-        payload["chunks"] = n_chunks
-        payload["added"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        return models.PointStruct(id=_doc_point_id(doc.doc_id), vector={}, payload=payload)
+    def query(self, sparse: models.SparseVector, dense: list[float] | None, *, flt: models.Filter,
+              limit: int, weights: tuple[float, float] = (1.0, 1.0), prefetch: int = 40) -> list[models.ScoredPoint]:
+        """Lexical alone, or both legs fused with weighted RRF inside Qdrant;
+        the visibility filter goes on every leg."""
+        with self._read():
+            if dense is None:
+                return self.client.query_points(self.chunks, query=sparse, using=SPARSE, limit=limit,
+                                                query_filter=flt, with_payload=True).points
+            legs = [models.Prefetch(query=sparse, using=SPARSE, limit=prefetch, filter=flt),
+                    models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt)]
+            return self.client.query_points(self.chunks, prefetch=legs, limit=limit, with_payload=True,
+                                            query=models.RrfQuery(rrf=models.Rrf(weights=list(weights)))).points
 
-    def remove_document(self, doc_id: str) -> None:
-        self._owners = None
-        flt = models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))])
-        self.client.delete(self.chunks_name, models.FilterSelector(filter=flt))
-        self.client.delete(self.docs_name, models.PointIdsList(points=[_doc_point_id(doc_id)]))
+    # ---- small records --------------------------------------------------------
+    def get_meta(self, key: str) -> dict | None:
+        found = self.retrieve(self.meta, [point_id(key)])
+        return dict(found[0].payload) if found else None
 
-    @staticmethod
-    def owner_filter(owners: Iterable[str] | None) -> models.Filter | None:
-        if owners is None:
-            return None
-        return models.Filter(must=[models.FieldCondition(key="owner", match=models.MatchAny(any=list(owners)))])
+    def put_meta(self, key: str, payload: dict) -> None:
+        self.upsert(self.meta, [models.PointStruct(id=point_id(key), vector={}, payload=payload)])
 
-    def list_documents(self, owners: Iterable[str] | None = (PUBLIC,)) -> list[dict]:
-        """Document records without their text, oldest first."""
-        out, offset = [], None
-        while True:
-            points, offset = self.client.scroll(self.docs_name, scroll_filter=self.owner_filter(owners),
-                                                limit=256, offset=offset, with_payload=True)
-            out.extend({k: v for k, v in p.payload.items() if k != "text"} for p in points)
-            if offset is None:
-                break
-        return sorted(out, key=lambda d: (d.get("owner") != PUBLIC, d.get("added", ""), d["doc_id"]))
-
-    def get_document(self, doc_id: str) -> Document | None:
-        found = self.client.retrieve(self.docs_name, [_doc_point_id(doc_id)], with_payload=True)
-        if not found:
-            return None
-        payload = {k: v for k, v in found[0].payload.items() if k not in ("chunks", "added")}
-        return Document(**payload)
-
-    def find_by_content(self, content_hash: str, owners: Iterable[str] | None) -> dict | None:
-        for d in self.list_documents(owners):
-            if d.get("content_hash") == content_hash:
-                return d
-        return None
-
-    def count_chunks(self, owners: Iterable[str] | None = None) -> int:
-        return self.client.count(self.chunks_name, count_filter=self.owner_filter(owners), exact=True).count
-
-    def doc_chunks(self, doc_id: str) -> list[dict]:
-        flt = models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))])
-        points, _ = self.client.scroll(self.chunks_name, scroll_filter=flt, limit=10000, with_payload=True)
-        return sorted((p.payload for p in points), key=lambda p: p["ordinal"])
-
-    # ---- search -------------------------------------------------------------
-    def query(self, sparse, dense: list[float] | None, *, limit: int,
-              owners: Iterable[str] | None, dense_weight: float = 1.0,
-              prefetch_limit: int = 40) -> list[models.ScoredPoint]:
-        """Hybrid query fused with weighted RRF inside Qdrant; lexical alone
-        when there is no dense vector. The owner filter is left out when every
-        document in the store is visible anyway: local mode evaluates filters
-        point by point in Python."""
-        if owners is not None and self.owners_present() <= set(owners):
-            owners = None
-        flt = self.owner_filter(owners)
-        sparse = models.SparseVector(indices=sparse.indices, values=sparse.values)
-        if dense is None or self.dense is None:
-            return self.client.query_points(self.chunks_name, query=sparse, using=SPARSE, limit=limit,
-                                            query_filter=flt, with_payload=True).points
-        prefetch = [models.Prefetch(query=sparse, using=SPARSE, limit=prefetch_limit, filter=flt),
-                    models.Prefetch(query=dense, using=DENSE, limit=prefetch_limit, filter=flt)]
-        return self.client.query_points(
-            self.chunks_name, prefetch=prefetch, limit=limit, with_payload=True,
-            query=models.RrfQuery(rrf=models.Rrf(weights=[1.0, dense_weight]))).points
+    def delete_meta(self, key: str) -> None:
+        self.delete(self.meta, [point_id(key)])
 
     def close(self) -> None:
-        self.client.close()
+        with self._write():
+            self.client.close()

@@ -11,14 +11,16 @@ from hkai.config import PROJECT_ROOT
 def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HKAI_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("HKAI_EMBEDDING_MODEL", "none")
-    from components.state import _library
+    from components.state import _library, get_settings
     _library.clear()
+    get_settings.clear()
     yield
     try:
         _library().close()
-    except Exception:
+    except Exception:  # noqa: BLE001 - a test that held the store may have left no library
         pass
     _library.clear()
+    get_settings.clear()
 
 
 def run_app(lang="en", page=None, **params):
@@ -33,7 +35,8 @@ def run_app(lang="en", page=None, **params):
 
 
 def text_of(at) -> str:
-    return "\n".join(str(m.value) for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
+    return "\n".join([*(str(m.value) for m in at.markdown), *(str(c.value) for c in at.caption),
+                      *(str(h.value) for h in at.html)])
 
 
 def test_ask_page_shows_suggestions_and_status(app_env):
@@ -55,7 +58,7 @@ def test_chat_answers_with_citations_in_each_language(app_env, lang, question, e
     at.chat_input[0].set_value(question).run()
     assert not at.exception
     body = text_of(at)
-    assert expected in body and "**[1]**" in body and sources in body
+    assert expected in body and "<b class='hkai-ref'>[1]</b>" in body and sources in body
 
 
 def test_question_in_the_url_is_asked_on_open(app_env):
@@ -121,7 +124,7 @@ def test_llm_mode_streams_a_checked_answer_and_can_be_switched_off(app_env, llm_
     at.chat_input[0].set_value("香港的總算力有多少？").run()
     assert not at.exception
     body = text_of(at)
-    assert ":red-background[7777 PFLOPS]" in body and "**[1]**" in body
+    assert "<mark class='hkai-bad'>7777 PFLOPS</mark>" in body and "<b class='hkai-ref'>[1]</b>" in body
     assert any("7777 PFLOPS" in w.value for w in at.warning)
     at.session_state["app_answer_mode"] = "extractive"  # what the sidebar switch's callback sets
     at.chat_input[0].set_value("百度股價收跌多少？").run()
@@ -158,7 +161,7 @@ def test_thumbs_feedback_is_recorded(app_env, tmp_path, monkeypatch):
     monkeypatch.setenv("HKAI_FEEDBACK_FILE", str(log))
     at = run_app()
     at.chat_input[0].set_value("數碼港").run()
-    at.feedback(key="ask_feedback_1").set_value(1).run()
+    at.feedback(key="ask_feedback_0").set_value(1).run()
     entries = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
     assert entries[0]["question"] == "數碼港" and entries[0]["score"] == 1
 

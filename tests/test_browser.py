@@ -77,7 +77,7 @@ def test_ask_page_answers_with_a_cited_source(page, app_url):
 def test_documents_page_opens_in_traditional_chinese(page, app_url):
     page.goto(f"{app_url}/documents?lang=zh-Hant")
     settle(page, "文件庫")
-    assert page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).count() > 0
+    page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).first.wait_for(timeout=30000)
     shot(page, "documents-zh-Hant")
 
 
@@ -142,7 +142,7 @@ def test_bad_uploads_get_a_message_each_and_the_rest_goes_on(page, app_url, tmp_
                                                       ("broken.pdf", "empty.txt", "copy-of-seed.txt", "fine.md")])
     page.get_by_text("Added fine.md", exact=False).wait_for(timeout=60000)
     body = page.inner_text("body")
-    assert "broken.pdf was not added: the PDF cannot be read" in body
+    assert "broken.pdf was not added: the PDF is damaged and cannot be read" in body
     assert "empty.txt was not added: the file is empty" in body
     assert "copy-of-seed.txt is already in the library" in body
     shot(page, "documents-bad-uploads")

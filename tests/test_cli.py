@@ -22,7 +22,8 @@ def store(tmp_path_factory):
     out = run("index", "--json", store=path)
     assert out.returncode == 0, out.stderr
     first = json.loads(out.stdout)
-    assert first["documents"] == 2 and first["chunks"] > 20 and set(first) == {"documents", "chunks", "skipped", "seconds"}
+    assert first["documents"] == 2 and first["chunks"] > 20 and first["failed"] == [] and first["ignored"] == []
+    assert {"documents", "chunks", "skipped", "seconds"} <= set(first)
     return path
 
 
@@ -31,12 +32,17 @@ def test_index_again_skips_unchanged(store):
     assert again["documents"] == 0 and again["chunks"] == 0 and again["skipped"] == 2
 
 
-def test_index_reports_bad_files_and_goes_on(store, tmp_path):
+def test_index_names_each_failed_file_indexes_the_rest_and_says_so(store, tmp_path):
     (tmp_path / "ok.md").write_text("# 筆記\n\n港話通是香港的人工智能應用。", encoding="utf-8")
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     out = run("index", str(tmp_path), "--json", store=store)
-    assert out.returncode == 0
-    assert json.loads(out.stdout)["documents"] == 1 and "bad.pdf" in out.stderr
+    assert out.returncode == 1  # some failed
+    result = json.loads(out.stdout)
+    assert result["documents"] == 1 and [f["file"].endswith("bad.pdf") for f in result["failed"]] == [True]
+    assert result["ignored"][0].endswith("photo.jpg")
+    assert "failed" in out.stderr and "bad.pdf" in out.stderr and "photo.jpg" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_search_reads_queries_from_stdin(store):

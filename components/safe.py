@@ -1,0 +1,32 @@
+"""Untrusted text (questions from a link, uploaded titles, quotes, model
+output) shown as text: no link, no image, no HTML, no math of its own.
+
+Bodies go through `st.html` after `html.escape` (no Markdown runs on them, so
+no autolinks either); labels, which Streamlit renders as Markdown, get every
+ASCII punctuation character backslash-escaped, which CommonMark reads as the
+literal character and which breaks `[..](..)`, `![..]`, `<..>`, `$..$` and
+bare-URL autolinks alike.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown context (labels, captions): shown exactly, never live."""
+    return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def html_text(text: str) -> str:
+    return html.escape(str(text)).replace("\n", "<br>")
+
+
+def show(text: str, css: str = "hkai-text") -> None:
+    """One block of untrusted text."""
+    st.html(f"<div class='{css}'>{html_text(text)}</div>")

@@ -1,0 +1,186 @@
+"""Documents to points, and an index that is never seen half-written.
+
+Adding a document: its record (with its text) is written first in state
+`indexing`; its chunks follow in small batches with `ready: false`, invisible to
+every query; then the chunks are flipped to ready and the record to `ready`. A
+process killed anywhere leaves a record in `indexing`, which `recover()`
+finishes on the next start from the record's own text: nothing is lost and no
+chunk is ever visible without its record.
+
+Rebuilding (the model, chunker or vectoriser changed): a new chunk collection
+is filled beside the live one from the records, its progress kept in the meta
+collection so an interrupted rebuild resumes, and the alias moves in one step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+
+from qdrant_client import models
+
+from .chunking import Chunk, chunk_document
+from .config import PIPELINE_VERSION
+from .documents import Document, LoadError
+from .embeddings import DenseEncoder
+from .sparse import BM25SparseEmbeddings, terms
+from .store import BATCH, DENSE, SPARSE, Store, match, point_id
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[int, int, Document], None]
+_DOC_FIELDS = {f.name for f in fields(Document)}
+NO_TEXT = models.PayloadSelectorExclude(exclude=["text"])
+
+
+@dataclass
+class IndexReport:
+    documents: int = 0  # documents whose chunks were written
+    chunks: int = 0  # chunks written
+    skipped: int = 0  # documents already indexed unchanged
+    seconds: float = 0.0
+    errors: list[LoadError] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # files of unsupported types found in folders
+    doc_ids: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"documents": self.documents, "chunks": self.chunks, "skipped": self.skipped,
+                "seconds": round(self.seconds, 3),
+                "failed": [{"file": e.name, "reason": e.reason, "code": e.code} for e in self.errors],
+                "ignored": self.ignored}
+
+
+def record_to_document(payload: dict) -> Document:
+    return Document(**{k: v for k, v in payload.items() if k in _DOC_FIELDS})
+
+
+class Indexer:
+    def __init__(self, store: Store, sparse: BM25SparseEmbeddings, dense: DenseEncoder | None, splitter,
+                 signature: dict):
+        self.store, self.sparse, self.dense, self.splitter = store, sparse, dense, splitter
+        digest = hashlib.sha1(json.dumps({**signature, "pipeline": PIPELINE_VERSION}, sort_keys=True).encode())
+        self.target = f"{store.chunks}_{digest.hexdigest()[:10]}"
+        self.rebuilt = False
+
+    # ---- chunk -> embed -> points ------------------------------------------
+    def chunk(self, doc: Document) -> list[Chunk]:
+        return chunk_document(doc, splitter=self.splitter)
+
+    def _points(self, doc: Document, batch: list[Chunk], ready: bool) -> list[models.PointStruct]:
+        texts = [c.text for c in batch]
+        sparse = [self.sparse.embed_document_terms(terms(t)) for t in texts]
+        dense = self.dense.embed_documents(texts) if self.dense is not None else None
+        points = []
+        for j, chunk in enumerate(batch):
+            vector = {SPARSE: models.SparseVector(indices=sparse[j].indices, values=sparse[j].values)}
+            if dense is not None:
+                vector[DENSE] = dense[j]
+            points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload={
+                "doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
+                "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
+                "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready}))
+        return points
+
+    def _write_chunks(self, collection: str, doc: Document, chunks: list[Chunk], ready: bool) -> None:
+        for start in range(0, len(chunks), BATCH):  # embedding happens outside the store's lock
+            self.store.upsert(collection, self._points(doc, chunks[start:start + BATCH], ready))
+
+    # ---- records ----------------------------------------------------------------
+    def _put_record(self, doc: Document, state: str, n_chunks: int, added: str | None = None) -> None:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        payload = {**asdict(doc), "state": state, "chunks": n_chunks, "added": added or now, "updated": now}
+        self.store.upsert(self.store.docs, [models.PointStruct(id=point_id(doc.doc_id), vector={}, payload=payload)])
+
+    def record(self, doc_id: str, text: bool = False) -> dict | None:
+        found = self.store.retrieve(self.store.docs, [point_id(doc_id)])
+        if not found:
+            return None
+        return {k: v for k, v in found[0].payload.items() if text or k != "text"}
+
+    def records(self, flt: models.Filter | None) -> list[dict]:
+        return [dict(p.payload) for p in self.store.scroll(self.store.docs, flt, payload=NO_TEXT)]
+
+    # ---- add, remove, recover ------------------------------------------------------
+    def add(self, docs: list[Document], progress: Progress | None = None, force: bool = False) -> IndexReport:
+        """Write new or changed documents; a document whose content is already
+        stored under its id is skipped without touching the index."""
+        started = time.perf_counter()
+        report = IndexReport()
+        for i, doc in enumerate(docs):
+            old = self.record(doc.doc_id)
+            if old and old.get("content_hash") == doc.content_hash and old.get("state", "ready") == "ready" \
+                    and not force:
+                report.skipped += 1
+            else:
+                report.chunks += self.index_one(doc, old)
+                report.documents += 1
+                report.doc_ids.append(doc.doc_id)
+            if progress:
+                progress(i + 1, len(docs), doc)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def index_one(self, doc: Document, old: dict | None = None, chunks: list[Chunk] | None = None) -> int:
+        chunks = chunks if chunks is not None else self.chunk(doc)
+        previous = set(self.store.ids(self.store.chunks, models.Filter(must=[match("doc_id", doc.doc_id)]))) \
+            if old else set()
+        self._put_record(doc, "indexing", len(chunks), added=(old or {}).get("added"))
+        self._write_chunks(self.store.chunks, doc, chunks, ready=False)
+        ids = [c.chunk_id for c in chunks]
+        self.store.set_payload(self.store.chunks, {"ready": True}, ids)
+        self.store.delete(self.store.chunks, sorted(previous - set(ids)))
+        self._put_record(doc, "ready", len(chunks), added=(old or {}).get("added"))
+        return len(chunks)
+
+    def remove(self, doc_id: str) -> None:
+        self.store.set_payload(self.store.docs, {"state": "removing"}, [point_id(doc_id)])
+        self.store.delete(self.store.chunks, self.store.ids(self.store.chunks, models.Filter(
+            must=[match("doc_id", doc_id)])))
+        self.store.delete(self.store.docs, [point_id(doc_id)])
+
+    def recover(self) -> int:
+        """Finish what a killed process left: documents half-indexed or
+        half-removed, and chunks whose record is gone. Returns how many."""
+        fixed = 0
+        for rec in self.records(models.Filter(must=[match("state", ["indexing", "removing"])])):
+            if rec["state"] == "removing":
+                self.remove(rec["doc_id"])
+            else:
+                full = self.record(rec["doc_id"], text=True)
+                self.index_one(record_to_document(full), full)
+            logger.warning("recovered document %s left %s by an interrupted process", rec["doc_id"], rec["state"])
+            fixed += 1
+        known = {r["doc_id"] for r in self.records(None)}
+        for doc_id in set(self.store.distinct(self.store.chunks, "doc_id")) - known:
+            self.store.delete(self.store.chunks, self.store.ids(self.store.chunks, models.Filter(
+                must=[match("doc_id", doc_id)])))
+            logger.warning("removed chunks of %s, which has no document record", doc_id)
+            fixed += 1
+        return fixed
+
+    # ---- rebuild ---------------------------------------------------------------------
+    def open(self) -> None:
+        """Make the alias point at a complete index for the current signature,
+        building (or resuming) one beside the live index when needed; then recover."""
+        if self.store.live_chunks() != self.target:
+            self.rebuild()
+        self.recover()
+
+    def rebuild(self) -> None:
+        dim = self.dense.dim if self.dense is not None else 0
+        self.store.create_chunks(self.target, dim)
+        key = f"build:{self.target}"
+        done = set((self.store.get_meta(key) or {}).get("done", []))
+        while pending := [r for r in self.records(None) if r["doc_id"] not in done and r.get("state") != "removing"]:
+            for rec in pending:  # records added meanwhile (another process) are caught by the next pass
+                doc = record_to_document(self.record(rec["doc_id"], text=True) or rec)
+                self._write_chunks(self.target, doc, self.chunk(doc), ready=rec.get("state", "ready") == "ready")
+                done.add(doc.doc_id)
+                self.store.put_meta(key, {"done": sorted(done)})
+        old = self.store.switch_chunks(self.target)
+        self.store.delete_meta(key)
+        self.rebuilt = old is not None
+        logger.info("chunk index %s is live (was %s, %d documents)", self.target, old, len(done))

@@ -1,0 +1,59 @@
+"""What one visitor does, without Streamlit: uploads with a message each, and
+the per-session budget of generated answers. Pages call these and render."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from . import i18n
+from .answers import Answer
+from .documents import LoadError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class UploadOutcome:
+    name: str
+    ok: bool
+    message: str
+
+
+def upload(lib, data: bytes, name: str, owner: str, lang: str) -> UploadOutcome:
+    """Add one file to the visitor's workspace; every failure is a sentence."""
+    try:
+        result = lib.add_upload(data, name, owner)
+    except LoadError as exc:
+        return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=exc.reason))
+    except Exception:  # unexpected: the operator gets the traceback, the visitor a sentence
+        logger.exception("upload of %r failed", name)
+        return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=i18n.t("error.unexpected", lang)))
+    if result.status == "duplicate":
+        return UploadOutcome(name, True, i18n.t("docs.duplicate", lang, name=name, title=result.duplicate_of))
+    if result.status == "unchanged":
+        return UploadOutcome(name, True, i18n.t("docs.unchanged", lang, name=name))
+    return UploadOutcome(name, True, i18n.t("docs.added", lang, name=name, chunks=result.chunks))
+
+
+@dataclass
+class CallBudget:
+    """Generated answers one session may ask for (public links cost money)."""
+
+    limit: int
+    used: int = 0
+
+    def take(self) -> bool:
+        if self.used >= self.limit:
+            return False
+        self.used += 1
+        return True
+
+
+@dataclass
+class Turn:
+    """One question and its answer, as kept in session state."""
+
+    question: str
+    answer: Answer | None = None
+    rated: bool = False

@@ -1,0 +1,94 @@
+"""Many visitors, one engine: threads upload under several owners while others
+query, as Streamlit runs visitors (a thread each over one cached Library)."""
+
+import threading
+import time
+
+from hkai.config import load_settings
+from hkai.library import Library
+from hkai.store import PUBLIC
+
+
+def private_text(owner: int, paragraphs: int) -> bytes:
+    """A private document: every paragraph names its owner's secret word."""
+    lines = [f"第{i}段：訪客{owner}的秘密項目代號為暗號{owner}號，預算為{i}萬元。" for i in range(paragraphs)]
+    return "\n\n".join(lines).encode("utf-8")
+
+
+def test_uploads_under_several_owners_while_others_query(tmp_path):
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="none"))
+    lib.ensure_seeds()
+    owners = [f"ws:visitor{i}" for i in range(3)]
+    errors, leaks, answered = [], [], []
+    uploads_done = threading.Event()
+
+    def upload(i: int) -> None:
+        try:
+            for part in range(3):
+                lib.add_upload(private_text(i, 300 + part), f"secret-{part}.txt", owners[i])
+        except Exception as exc:  # noqa: BLE001 - any failure is what this test counts
+            errors.append(("upload", repr(exc)))
+
+    def query(reader: int) -> None:
+        me = owners[reader % 3]
+        n = 0
+        while not uploads_done.is_set() or n < 300:
+            try:
+                for who in range(3):
+                    hits = lib.search(f"暗號{who}號的預算", k=5, owners=[PUBLIC, me])
+                    answered.append(1)
+                    leaks.extend(h for h in hits if h.source.startswith("secret") and f"暗號{who}號" in h.text
+                                 and owners[who] != me)
+                status = lib.status([PUBLIC, me])
+                assert status.documents >= 2
+            except Exception as exc:  # noqa: BLE001
+                errors.append(("query", repr(exc)))
+            n += 1
+
+    uploaders = [threading.Thread(target=upload, args=(i,)) for i in range(3)]
+    readers = [threading.Thread(target=query, args=(r,)) for r in range(4)]
+    for t in uploaders + readers:
+        t.start()
+    for t in uploaders:
+        t.join()
+    uploads_done.set()
+    for t in readers:
+        t.join()
+    try:
+        assert errors == []
+        assert len(answered) >= 1000
+        assert leaks == []
+        # Afterwards each owner finds its own secret and nobody else's.
+        for i, me in enumerate(owners):
+            mine = lib.search(f"暗號{i}號的預算", k=3, owners=[PUBLIC, me])
+            assert mine and all(h.source.startswith("secret") and f"暗號{i}號" in h.text for h in mine)
+            assert len(lib.documents([PUBLIC, me])) == 2 + 3
+    finally:
+        lib.close()
+
+
+def test_a_reader_waits_milliseconds_not_an_upload(tmp_path):
+    """Writes go in small batches: while a large upload is being written, a
+    query is served between two batches."""
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="none"))
+    lib.ensure_seeds()
+    started = threading.Event()
+    finished = threading.Event()
+
+    def upload() -> None:
+        started.set()
+        lib.add_upload(private_text(9, 3000), "big.txt", "ws:big")
+        finished.set()
+
+    t = threading.Thread(target=upload)
+    t.start()
+    started.wait()
+    served_during_upload = 0
+    while not finished.is_set():
+        lib.search("數碼港", k=3)
+        served_during_upload += not finished.is_set()
+    t.join()
+    try:
+        assert served_during_upload >= 5
+    finally:
+        lib.close()
