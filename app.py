@@ -5,13 +5,13 @@ import logging
 import streamlit as st
 
 from components.safe import md_escape
-from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
+from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners, workspace_token
 from hkai import i18n
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 logger = logging.getLogger("hkai.app")
 
-st.set_page_config(page_title="HK AI Observatory", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="HK AI Observatory", page_icon="assets/icon.png", layout="wide")
 st.markdown("""<style>
 .hkai-passage, .hkai-doc { line-height: 1.7; font-size: 1.02rem; }
 .hkai-doc { max-height: 28rem; overflow-y: auto; padding: .5rem .75rem; border-left: 3px solid #d0d7de; }
@@ -57,34 +57,39 @@ if presenting:  # presentation mode: no sidebar, larger type for a projector
 
 
 def sidebar_status(lib) -> None:
-    with st.sidebar:
-        status = lib.status(owners=visible_owners())
-        st.markdown(f"**{t('sidebar.library')}**")
-        c1, c2 = st.columns(2)
-        c1.metric(t("sidebar.documents"), status.documents)
-        c2.metric(t("sidebar.chunks"), status.chunks)
-        if status.dense.loaded:
-            mode = t("mode.hybrid", model=status.dense.model)
-        else:
-            mode = t("mode.lexical_reason", reason=md_escape(status.dense.reason))
-        st.caption(f"**{t('sidebar.retrieval')}:** {mode}")
-        llm = get_settings().llm
-        if llm is not None:
-            def _switch_mode() -> None:
-                st.session_state["app_answer_mode"] = st.session_state["app_answer_choice"] or "llm"
+    """The library and answer-mode lines at the foot of the sidebar."""
+    status = lib.status(owners=visible_owners())
+    st.markdown(f"**{t('sidebar.library')}**")
+    c1, c2 = st.columns(2)
+    c1.metric(t("sidebar.documents"), status.documents)
+    c2.metric(t("sidebar.chunks"), status.chunks)
+    if status.dense.loaded:
+        mode = t("mode.hybrid", model=status.dense.model)
+    else:
+        mode = t("mode.lexical_reason", reason=md_escape(status.dense.reason))
+    st.caption(f"**{t('sidebar.retrieval')}:** {mode}")
+    llm = get_settings().llm
+    if llm is not None:
+        def _switch_mode() -> None:
+            st.session_state["app_answer_mode"] = st.session_state["app_answer_choice"] or "llm"
 
-            st.segmented_control(t("mode.choose"), ["llm", "extractive"], key="app_answer_choice",
-                                 default=answer_mode(), format_func=lambda m: t(f"mode.choice.{m}"),
-                                 on_change=_switch_mode)
-        mode = t("mode.llm", model=llm.label) if answer_mode() == "llm" else t("mode.extractive")
-        st.caption(f"**{t('sidebar.answer_mode')}:** {mode}")
+        st.segmented_control(t("mode.choose"), ["llm", "extractive"], key="app_answer_choice",
+                             default=answer_mode(), format_func=lambda m: t(f"mode.choice.{m}"),
+                             on_change=_switch_mode)
+    mode = t("mode.llm", model=llm.label) if answer_mode() == "llm" else t("mode.extractive")
+    st.caption(f"**{t('sidebar.answer_mode')}:** {mode}")
 
 
 try:
     lib = get_library()
-    if lib is not None and not presenting:
-        sidebar_status(lib)
+    workspace_token()  # the link's ?ws= is read (or refused) before any page asks whose documents to show
+    if st.session_state.pop("app_ws_invalid", False):
+        st.warning(t("docs.ws_invalid"), icon=":material/link_off:")
+    status_box = st.sidebar.container()  # filled after the page, so it counts what the page just added
     page.run()
+    if lib is not None and not presenting:
+        with status_box:
+            sidebar_status(lib)
 except Exception:  # never a traceback in front of a visitor; the operator gets it in the log
     logger.exception("page %s failed", page.url_path or "ask")
     st.error(t("error.generic"))

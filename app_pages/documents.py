@@ -14,19 +14,10 @@ from hkai.store import PUBLIC
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
 lib = get_library()
-if st.session_state.pop("app_ws_invalid", False):
-    st.warning(t("docs.ws_invalid"), icon=":material/link_off:")
 if notice := st.session_state.pop("docs_notice", None):
     st.success(md_escape(notice))
 
 if lib is not None:
-    token = workspace_token()
-    if token:
-        with st.container(border=True):
-            st.markdown(f"**{t('docs.ws_title')}**")
-            st.caption(t("docs.ws_explain", hours=f"{lib.settings.workspace_ttl_hours:g}"))
-            st.code(f"{st.context.url or ''}?ws={token}&lang={lang()}", language=None, wrap_lines=True)
-
     files = st.file_uploader(t("docs.upload"), accept_multiple_files=True, key="docs_uploader",
                              type=sorted({s.lstrip(".") for s in SUPPORTED}))
     done = st.session_state.setdefault("docs_done", set())
@@ -39,6 +30,13 @@ if lib is not None:
         with st.status(md_escape(f.name), expanded=False) as status:
             outcome = session.upload(lib, f.getvalue(), f.name, me, lang())
             status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error")
+
+    token = workspace_token()
+    if token:
+        with st.container(border=True):
+            st.markdown(f"**{t('docs.ws_title')}**")
+            st.caption(t("docs.ws_explain", hours=f"{lib.settings.workspace_ttl_hours:g}"))
+            st.code(f"{st.context.url or ''}?ws={token}&lang={lang()}", language=None, wrap_lines=True)
 
     records = lib.documents(visible_owners())
     table = pd.DataFrame([{

@@ -30,7 +30,9 @@ class Limits:
     that everyone else's queries stay fast."""
 
     file_bytes: int = 20 * MB  # the file as uploaded
-    unpacked_bytes: int = 60 * MB  # every member of a .docx, decompressed, together
+    unpacked_bytes: int = 60 * MB  # every member of a .docx, decompressed, together (images included)
+    xml_bytes: int = 12 * MB  # a .docx's XML parts, decompressed: what python-docx builds a tree of
+    tags: int = 100_000  # elements of an HTML file: what BeautifulSoup builds a tree of
     pages: int = 500  # PDF pages
     chars: int = 1_000_000  # extracted text of one file
     file_chunks: int = 4_000  # passages of one file
@@ -135,6 +137,8 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
     limits = Limits(
         file_bytes=int(_number(env, "HKAI_MAX_FILE_MB", defaults.file_bytes / MB) * MB),
         unpacked_bytes=int(_number(env, "HKAI_MAX_UNPACKED_MB", defaults.unpacked_bytes / MB) * MB),
+        xml_bytes=int(_number(env, "HKAI_MAX_DOCX_XML_MB", defaults.xml_bytes / MB) * MB),
+        tags=int(_number(env, "HKAI_MAX_HTML_TAGS", defaults.tags)),
         pages=int(_number(env, "HKAI_MAX_PAGES", defaults.pages)),
         chars=int(_number(env, "HKAI_MAX_CHARS", defaults.chars)),
         file_chunks=int(_number(env, "HKAI_MAX_FILE_CHUNKS", defaults.file_chunks)),

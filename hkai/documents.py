@@ -133,9 +133,13 @@ def _check_zip(data: bytes, name: str, limits: Limits) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise LoadError(name, "the Word file cannot be opened (not a valid .docx)", "corrupt") from exc
     unpacked = sum(m.file_size for m in members)
+    xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
     if len(members) > MAX_ZIP_MEMBERS or unpacked > limits.unpacked_bytes:
         raise LoadError(name, f"the Word file unpacks to {_mb(unpacked)}, over the {_mb(limits.unpacked_bytes)} "
                         "limit (a compressed file this large is refused before it is opened)", "too_large")
+    if xml > limits.xml_bytes:
+        raise LoadError(name, f"the Word file's text and layout unpack to {_mb(xml)}, over the "
+                        f"{_mb(limits.xml_bytes)} limit; split it into smaller files", "too_large")
 
 
 def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
@@ -158,9 +162,13 @@ def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
     return "\n\n".join(parts), title
 
 
-def _html_text(data: bytes, name: str) -> tuple[str, str]:
+def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
     from bs4 import BeautifulSoup
 
+    tags = data.count(b"<")  # BeautifulSoup's tree costs about 1 KB per element: count them first
+    if tags > limits.tags:
+        raise LoadError(name, f"the HTML file has about {tags:,} tags, over the {limits.tags:,}-tag limit; "
+                        "save the page as text or PDF instead", "too_large")
     markup = _decode(data, name)
     try:
         soup = BeautifulSoup(markup, "html.parser")
@@ -232,7 +240,7 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
     elif kind == "docx":
         text, title = _docx_text(data, name, limits)
     elif kind == "html":
-        text, title = _html_text(data, name)
+        text, title = _html_text(data, name, limits)
     else:
         text = _decode(data, name)
         if "\x00" in text:

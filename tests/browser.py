@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -40,3 +41,27 @@ def start_app(store: Path, port: int) -> subprocess.Popen:
             time.sleep(0.5)
     proc.kill()
     raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+
+
+def settle(page, text: str, timeout: float = 60) -> None:
+    """Wait for `text`, then for the page's script run to finish (Streamlit's
+    status widget shows while it runs)."""
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout * 1000)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=timeout * 1000)
+    page.locator("[data-testid=stSidebar]").get_by_text(re.compile("Retrieval|檢索模式|检索模式")).first.wait_for(
+        state="attached", timeout=timeout * 1000)
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("[data-testid=stChatInputTextArea]")
+    box.click()
+    page.keyboard.insert_text(question)
+    page.keyboard.press("Enter")

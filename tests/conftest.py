@@ -115,3 +115,36 @@ def llm_stub(monkeypatch):
     monkeypatch.setenv("HKAI_LLM_TIMEOUT", "2")
     yield state
     server.shutdown()
+
+
+# ---- browser tests: one app and one Chromium for the whole run -----------------
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    from .browser import free_port, start_app
+
+    port = free_port()
+    proc = start_app(tmp_path_factory.mktemp("browser-store"), port)
+    yield f"http://127.0.0.1:{port}"
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    pg = context.new_page()
+    yield pg
+    context.close()

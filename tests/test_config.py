@@ -1,0 +1,49 @@
+"""Settings are read once, from the environment and the [hkai] secrets table;
+the environment wins and nothing is written back into it."""
+
+import os
+
+from streamlit.testing.v1 import AppTest
+
+from hkai.config import PROJECT_ROOT, load_settings
+
+
+def test_environment_wins_over_secrets():
+    secrets = {"HKAI_LLM_BASE_URL": "http://secret/v1", "HKAI_LLM_MODEL": "from-secrets",
+               "HKAI_LLM_API_KEY": "k", "HKAI_MAX_FILE_MB": "5"}
+    s = load_settings(env={"HKAI_LLM_MODEL": "from-env"}, secrets=secrets)
+    assert s.llm.model == "from-env" and s.llm.base_url == "http://secret/v1"
+    assert s.limits.file_bytes == 5 * 1024 * 1024
+
+
+def test_limits_and_expiry_have_documented_defaults():
+    s = load_settings(env={})
+    assert s.limits.file_bytes == 20 * 1024 * 1024 and s.limits.unpacked_bytes == 60 * 1024 * 1024
+    assert s.limits.chars == 1_000_000 and s.limits.owner_chunks == 12_000 and s.workspace_ttl_hours == 168
+    assert s.llm is None and s.dense_weight is None
+
+
+def test_app_reads_the_secrets_table_without_touching_the_environment(tmp_path, monkeypatch):
+    from components.state import _library, get_settings
+
+    monkeypatch.setenv("HKAI_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("HKAI_EMBEDDING_MODEL", "none")
+    monkeypatch.setenv("HKAI_LLM_MODEL", "env-model")
+    for var in ("HKAI_LLM_BASE_URL", "HKAI_LLM_API_KEY", "HKAI_LLM_PROVIDER"):
+        monkeypatch.delenv(var, raising=False)
+    _library.clear()
+    get_settings.clear()
+    before = dict(os.environ)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.secrets["hkai"] = {"HKAI_LLM_BASE_URL": "http://127.0.0.1:9/v1", "HKAI_LLM_MODEL": "secret-model",
+                          "HKAI_LLM_API_KEY": "sk-secret"}
+    try:
+        at.run()
+        assert not at.exception
+        captions = " ".join(c.value for c in at.sidebar.caption)
+        assert "env-model" in captions and "secret-model" not in captions  # the environment wins
+        assert dict(os.environ) == before and "sk-secret" not in os.environ.values()
+    finally:
+        _library().close()
+        _library.clear()
+        get_settings.clear()
