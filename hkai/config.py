@@ -32,7 +32,7 @@ class Limits:
     file_bytes: int = 20 * MB  # the file as uploaded
     unpacked_bytes: int = 60 * MB  # every member of a .docx, decompressed, together (images included)
     xml_bytes: int = 12 * MB  # a .docx's XML parts, decompressed: what python-docx builds a tree of
-    tags: int = 100_000  # elements of an HTML file: what BeautifulSoup builds a tree of
+    tags: int = 200_000  # tags (opening and closing) of an HTML file: what BeautifulSoup builds a tree of
     pages: int = 500  # PDF pages
     chars: int = 1_000_000  # extracted text of one file
     file_chunks: int = 4_000  # passages of one file
