@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .text import split_sentences
+from .text import split_sentences, to_script
 
 _SCALE = {"萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "千": 1e3, "百萬": 1e6, "百万": 1e6,
           "million": 1e6, "billion": 1e9, "thousand": 1e3, "": 1.0}
@@ -23,7 +23,8 @@ _COMPUTE = re.compile(_NUM + r"\s?(?P<unit>PFLOPS|EFLOPS|TFLOPS)", re.I)
 _PERCENT = re.compile(r"(?P<dir>升|跌|漲|涨|上升|下跌|收跌|up|down|rose|fell)?\s?" + _NUM + r"\s?(?:%|％)", re.I)
 _AREA = re.compile(_NUM + r"\s?(?P<unit>公頃|公顷|hectares?|平方米|平方公里)", re.I)
 _COUNT = re.compile(
-    _NUM + r"\s?(?P<scale>萬|万|億|亿)?\s?(?:多)?\s?(?P<unit>所|個|个|家|名|位|間|间|款|次|項|项)?[^，。,；：\n]{0,16}?"
+    _NUM + r"\s?(?P<scale>萬|万|億|亿|million|billion|thousand)?\s?(?:多)?\s?(?P<unit>所|個|个|家|名|位|間|间|款|次|項|项)?"
+    r"[^，。,；：\n]{0,16}?"
     r"(?P<what>實驗室|实验室|研發實驗室|研发实验室|企業|企业|公司|用戶|用户|活躍用戶|活跃用户|模型|下載量|下载量|下載|下载|labs?|companies|firms|users|models|downloads)",
     re.I)
 
@@ -96,6 +97,123 @@ def figures_in_sentence(sentence: str) -> list[tuple[str, float, str, str, str]]
             value = _number(m.group(2)) * _SCALE[(m.group("scale") or "").lower()]
             add(m, "count", value, m.group("what"), "")
     return found
+
+
+# ---- dates --------------------------------------------------------------------
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+_RELATIVE = {"今年": "this year", "去年": "last year", "明年": "next year"}
+_DATE_ZH = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:(?P<month>1[0-2]|0?[1-9])\s*月)?"
+                      r"|(?P<rel>今年|去年|明年)\s*(?P<rmonth>1[0-2]|0?[1-9])\s*月")
+_DATE_EN = re.compile(r"(?:(?P<month>" + "|".join(MONTHS) + r")\s+)?(?P<year>(?:19|20)\d{2})\b"
+                      r"|(?P<rmonth>" + "|".join(MONTHS) + r")\s+(?P<rel>this year|last year|next year)")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    raw: str
+    year: int | None  # None for a year named relative to the document ("this year")
+    month: int | None
+    relative: str = ""  # "this year", "last year", "next year"
+
+    def key(self) -> tuple:
+        return (self.year, self.month, self.relative)
+
+
+def dates_in(sentence: str) -> list[DateMention]:
+    out = []
+    for m in _DATE_ZH.finditer(sentence):
+        if m.group("rel"):
+            out.append(DateMention(m.group(0), None, int(m.group("rmonth")), _RELATIVE[m.group("rel")]))
+        else:
+            out.append(DateMention(m.group(0), int(m.group("year")), int(m.group("month")) if m.group("month") else None))
+    for m in _DATE_EN.finditer(sentence):
+        if m.group("rel"):
+            out.append(DateMention(m.group(0), None, MONTHS.index(m.group("rmonth")) + 1, m.group("rel")))
+        else:
+            month = MONTHS.index(m.group("month")) + 1 if m.group("month") else None
+            out.append(DateMention(m.group(0), int(m.group("year")), month))
+    return out
+
+
+def render_date(d: DateMention, lang: str) -> str:
+    if lang == "en":
+        if d.relative:
+            return f"{MONTHS[d.month - 1]} {d.relative}"
+        return f"{MONTHS[d.month - 1]} {d.year}" if d.month else str(d.year)
+    if d.relative:
+        rel = {v: k for k, v in _RELATIVE.items()}[d.relative]
+        return to_script(f"{rel}{d.month}月", lang)
+    return f"{d.year}年{d.month}月" if d.month else f"{d.year}年"
+
+
+# ---- a figure as a reader would write it ------------------------------------------
+
+EN_UNITS = {"实验室": "labs", "實驗室": "labs", "研發實驗室": "labs", "研发实验室": "labs", "企業": "companies",
+            "企业": "companies", "公司": "companies", "用戶": "users", "用户": "users", "活躍用戶": "active users",
+            "活跃用户": "active users", "模型": "models", "下載量": "downloads", "下载量": "downloads",
+            "下載": "downloads", "下载": "downloads", "公頃": "hectares", "公顷": "hectares", "平方米": "square metres",
+            "平方公里": "square kilometres"}
+ZH_UNITS = {"labs": "所實驗室", "lab": "所實驗室", "companies": "家企業", "firms": "家企業", "users": "名用戶",
+            "models": "個模型", "downloads": "次下載", "hectares": "公頃", "hectare": "公頃"}
+_SYMBOL = {"HKD": "HK$", "USD": "US$", "CNY": "RMB "}
+_ZH_CURRENCY = {"HKD": "港元", "USD": "美元", "CNY": "人民幣"}
+
+
+def _scaled_en(value: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{value / size:,.4g} {word}"
+    return f"{value:,.6g}"
+
+
+def _scaled_zh(value: float) -> str:
+    for size, word in ((1e8, "億"), (1e4, "萬")):
+        if abs(value) >= size and (abs(value) / size) < 1e4:
+            return f"{value / size:,.6g}{word}"
+    return f"{value:,.6g}"
+
+
+_OVER = re.compile(r"多|超過|超过|逾|超|over|more than", re.I)
+_UP = re.compile(r"升|漲|涨|上升|up|rose", re.I)
+
+
+def render_figure(kind: str, value: float, unit: str, currency: str, lang: str, raw: str = "",
+                  before: str = "") -> str:
+    """A parsed figure in words a reader of `lang` uses: HK$1 billion, 5,000
+    PFLOPS, 16 labs, US$10 million; 10億港元, 1,000萬美元 in Chinese. `raw` and the
+    few characters `before` it say whether it was "over" a number or a rise."""
+    over = bool(_OVER.search(raw) or _OVER.search(before[-3:]))
+    if lang == "en":
+        prefix = "over " if over and kind in ("count", "money", "compute", "area") else ""
+        if kind == "percent":
+            return f"{'down' if value < 0 else 'up' if _UP.search(raw) else ''} {abs(value):g}%".strip()
+        return prefix + _render_en(kind, value, unit, currency)
+    if kind == "percent":
+        return to_script(f"{'下跌' if value < 0 else '上升' if _UP.search(raw) else ''}{abs(value):g}%", lang)
+    return to_script(("超過" if over else "") + _render_zh(kind, value, unit, currency), lang)
+
+
+def _render_en(kind: str, value: float, unit: str, currency: str) -> str:
+    if kind == "money":
+        symbol = _SYMBOL.get(currency, "")
+        return f"{symbol}{_scaled_en(value)}" if symbol else f"{_scaled_en(value)} 元"
+    if kind == "compute":
+        return f"{value:,.6g} {unit}"
+    if kind in ("area", "count"):
+        return f"{_scaled_en(value)} {EN_UNITS.get(unit, unit)}".strip()
+    return f"{value:,.6g}"
+
+
+def _render_zh(kind: str, value: float, unit: str, currency: str) -> str:
+    if kind == "money":
+        return f"{_scaled_zh(value)}{_ZH_CURRENCY.get(currency, '元')}"
+    if kind == "compute":
+        return f"{value:,.6g} {unit}"
+    if kind in ("area", "count"):
+        return f"{_scaled_zh(value)}{ZH_UNITS.get(unit.lower(), unit)}"
+    return f"{value:,.6g}"
 
 
 def extract_figures(text: str, doc_id: str = "", source: str = "") -> list[Figure]:

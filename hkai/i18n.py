@@ -31,9 +31,12 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "answer.not_found": (
         "The documents in the library do not answer this question.",
         "文件庫中的文件未能回答這個問題。"),
-    "answer.lead_in_en": (
-        "The documents say (quoted in the original Chinese):",
-        "文件原文如下："),
+    "answer.figures": ("In the sources: {figures}.", "來源所載：{figures}。"),
+    "answer.in_chinese": ("The passage that answers is in Chinese; it is quoted below.",
+                          "回答此問題的段落為中文，引述如下。"),
+    "answer.in_english": ("The passage that answers is in English; it is quoted below.",
+                          "回答此問題的段落為英文，引述如下。", "回答此问题的段落为英文，引述如下。"),
+    "ask.searched": ("Searched as a follow-up: {searched}", "按上一題延伸搜尋：{searched}"),
     "answer.converted": (
         "Quoted sentences were converted to the script of your question.",
         "引文已轉換為你提問所用的字體。", "引文已转换为你提问所用的字体。"),

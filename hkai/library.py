@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,13 +16,14 @@ from pathlib import Path
 import yaml
 from qdrant_client import models
 
-from .answers import Answer, extractive_answer
+from .answers import Answer
+from .extractive import extractive_answer
 from .chunking import make_splitter
 from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
 from .documents import SUPPORTED, Document, LoadError, load_bytes, load_path
 from .embeddings import DenseStatus, load_dense
 from .indexing import IndexReport, Indexer, Progress, record_to_document
-from .retrieval import Hit, QueryPlan, Retriever, plan_query
+from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
 from .store import PUBLIC, Store, match, open_client, visible
 
@@ -89,6 +91,8 @@ class Library:
         self.indexer.open()
         self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight)
         self._touched: dict[str, float] = {}
+        self._texts: dict[str, str] = {}  # repaired document texts by content hash, most recent last
+        self._lock = threading.Lock()
 
     # ---- indexing -----------------------------------------------------------
     def load_file(self, path: Path, owner: str = PUBLIC) -> Document:
@@ -181,9 +185,33 @@ class Library:
     def search(self, question: str, k: int = 5, owners: Owners = (PUBLIC,)) -> list[Hit]:
         return self.search_plan(plan_query(question), k=k, owners=owners)
 
-    def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 5) -> Answer:
-        plan = plan_query(question)
-        return extractive_answer(question, plan, self.search_plan(plan, k=k, owners=owners))
+    def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 5, previous: str | None = None) -> Answer:
+        """The extractive answer; `previous` (the last question, or what it
+        searched) carries its topic into a follow-up."""
+        context: list[str] = []
+        if previous and is_followup(question):
+            plan, context = followup_plan(question, previous)
+        else:
+            plan = plan_query(question)
+        hits = self.search_plan(plan, k=k, owners=owners)
+        texts = {h.doc_id: self.clean_text(h.doc_id, owners) for h in hits}
+        answer = extractive_answer(question, plan, hits, {d: t for d, t in texts.items() if t}, context=context)
+        answer.searched = plan.question if context else ""
+        return answer
+
+    def clean_text(self, doc_id: str, owners: Owners) -> str | None:
+        """A visible document's repaired text (what chunk offsets point into), cached by content."""
+        doc = self.document(doc_id, owners)
+        if doc is None:
+            return None
+        with self._lock:
+            text = self._texts.pop(doc.content_hash, None)
+        text = text if text is not None else doc.clean_text
+        with self._lock:
+            self._texts[doc.content_hash] = text
+            while len(self._texts) > 64:
+                self._texts.pop(next(iter(self._texts)))
+        return text
 
     # ---- workspaces -------------------------------------------------------------
     def touch(self, owner: str, every: float = 600.0) -> None:

@@ -35,11 +35,12 @@ ZH_QUESTION_WORDS = set(fold("""什么 甚麼 多少 哪些 哪个 哪個 哪里
 class Glossary:
     entries: list[tuple[str, list[str]]]  # (english phrase, folded chinese terms), longest phrase first
 
-    def expand(self, question: str) -> tuple[list[str], list[str]]:
-        """(matched english phrases, chinese terms) for an English question."""
+    def expand(self, question: str) -> tuple[list[str], list[str], list[str]]:
+        """(matched english phrases, chinese terms, the chinese terms of names)
+        for an English question; a name is a phrase written with a capital."""
         lowered = question.lower()
         taken = [False] * len(lowered)
-        phrases, zh = [], []
+        phrases, zh, names = [], [], []
         for phrase, targets in self.entries:
             for m in re.finditer(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", lowered):
                 if any(taken[m.start():m.end()]):
@@ -47,7 +48,9 @@ class Glossary:
                 taken[m.start():m.end()] = [True] * (m.end() - m.start())
                 phrases.append(phrase)
                 zh.extend(targets)
-        return phrases, list(dict.fromkeys(zh))
+                if question[m.start()].isupper() and m.start() > 0:
+                    names.extend(targets)
+        return phrases, list(dict.fromkeys(zh)), list(dict.fromkeys(names))
 
 
 @lru_cache(maxsize=1)
@@ -65,23 +68,50 @@ class QueryPlan:
     terms: list[str]  # lexical terms sent to Qdrant
     salient: list[str]  # folded strings a passage should contain to answer
     expansions: list[str] = field(default_factory=list)  # chinese terms added by the glossary
+    names: list[str] = field(default_factory=list)  # terms of proper names in an English question (weigh more)
 
 
 def plan_query(question: str) -> QueryPlan:
     script = detect_script(question)
     folded = fold(question)
     if script == "en":
-        phrases, zh = load_glossary().expand(question)
+        phrases, zh, names = load_glossary().expand(question)
         words = [w for w in re.findall(r"[a-z0-9$&.\-]+", folded) if w not in EN_STOPWORDS]
         # English words the glossary translated are searched in Chinese only.
         covered = {w for p in phrases for w in p.split()}
         latin = [w.strip(".-") for w in words if w not in covered and w.strip(".-")]
         query_terms = terms(" ".join(latin)) + [t for z in zh for t in terms(z) + [z]]
         salient = list(dict.fromkeys(latin + zh))
-        return QueryPlan(question, script, query_terms, salient, zh)
+        capitalised = {w.lower().strip(".-") for w in re.findall(r"(?<=\s)[A-Z][\w.\-]*", question)}
+        names += [w for w in latin if w in capitalised]
+        return QueryPlan(question, script, query_terms, salient, zh, names)
     words = [w for w in _tokenizer().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
     salient = [w for w in dict.fromkeys(words) if w not in ZH_QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
     return QueryPlan(question, script, terms(question), salient)
+
+
+_FOLLOW_EN = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|\b(that|it|its|they|them|those|these|"
+                        r"this one|there)\b", re.I)
+_FOLLOW_ZH = re.compile(r"^\s*(那|其中|它|這|这|該|该|另外|還有|还有|此外|而)|呢\s*[？?]?\s*$|其中|它的|它們|它们|當中|当中")
+
+
+def is_followup(question: str) -> bool:
+    """A short question that leans on the one before ("And how much of that
+    is at Cyberport?", "那數碼港呢？")."""
+    if detect_script(question) == "en":
+        return len(question.split()) <= 12 and bool(_FOLLOW_EN.search(question))
+    return len(question) <= 24 and bool(_FOLLOW_ZH.search(question))
+
+
+def followup_plan(question: str, previous: str) -> tuple[QueryPlan, list[str]]:
+    """The follow-up searched together with the previous question's topic; the
+    topic terms come back apart so the answerer weighs them as context."""
+    plan, before = plan_query(question), plan_query(previous)
+    topic = [t for t in before.salient if t not in plan.salient]
+    merged = QueryPlan(question=f"{previous} {question}", script=plan.script, terms=plan.terms + before.terms,
+                       salient=plan.salient + topic, expansions=list(dict.fromkeys(plan.expansions + before.expansions)),
+                       names=plan.names)
+    return merged, topic
 
 
 def coverage(plan: QueryPlan, passage: str) -> float:

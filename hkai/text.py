@@ -136,14 +136,28 @@ def repair_lines(text: str) -> str:
     return "\n".join(out)
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of a display text: after 。！？； (and a
+    closing quote), at line ends, after an English full stop before a capital,
+    at a digest's " - " bullet and after a footnote marker such as "[5]"."""
+    spans: list[tuple[int, int]] = []
+    for piece in _SENTENCE.finditer(text):
+        cuts = [piece.start()]
+        cuts += [piece.start() + m.start() for m in _EN_SENTENCE_BREAK.finditer(piece.group(0))]
+        ends = [piece.start() + m.end() for m in _EN_SENTENCE_BREAK.finditer(piece.group(0))]
+        bounds = list(zip(cuts, [c for c in cuts[1:]] + [piece.end()]))
+        for (a, b), resume in zip(bounds, [piece.start()] + ends):
+            a = max(a, resume)
+            raw = text[a:b]
+            if raw.strip():
+                lead = len(raw) - len(raw.lstrip())
+                spans.append((a + lead, a + len(raw.rstrip())))
+    return spans
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a display text: after 。！？； (and a closing quote) and at line ends."""
-    out: list[str] = []
-    for piece in _SENTENCE.findall(text):
-        for part in _EN_SENTENCE_BREAK.split(piece):
-            if part.strip():
-                out.append(part.strip())
-    return out
+    """Sentences of a display text (see `sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def contains_cjk(text: str) -> bool:

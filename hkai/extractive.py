@@ -1,0 +1,280 @@
+"""The offline answer: whole source sentences, the one that answers first.
+
+Retrieved chunks are widened to the whole sentences of their document (a chunk
+boundary never cuts a quote). Sentences that cannot answer are never quoted:
+page furniture (bylines, "搜索文档", credits), headings and table cells (no
+sentence end), snippets cut with "...". The rest are ranked by the question's
+focus terms (weighted by how rare they are among the candidates, with a bonus
+when they stand close together) and, for how much / how many / when
+questions, by carrying the kind of figure or date asked for.
+
+The answer writes nothing of its own beyond fixed lines and plain renderings of
+figures parsed from the quoted sentences: an English question over Chinese
+sources opens with those figures in English (HK$1 billion [1]); a Chinese
+question over English sources, with them in the asker's script.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from . import i18n
+from .answers import Answer, Citation, check_grounding
+from .figures import dates_in, figures_in_sentence, render_date, render_figure
+from .retrieval import Hit, QueryPlan
+from .text import FOOTNOTE_MARKERS, contains_cjk, fold, sentence_spans, to_script, to_simplified
+
+MIN_COVERAGE = 0.34  # below this share of the question's terms, the library does not answer it
+_BULLET = re.compile(r"^[\s\-–—•◆●■*]+")
+_FURNITURE_PREFIX = re.compile(
+    r"^.{0,40}?(?:文匯報訊|文汇报讯|新華社|新华社|本報訊|本报讯|中新社)\s*(?:（[^）]{0,20}）|\([^)]{0,20}\))?"
+    r"|^[^\s·]{2,20}·\s*\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2})?"
+    r"|^[^（()）。，]{1,12}[）)]")  # the tail of a byline that began on the line before: "岑健樂）"
+_FURNITURE = re.compile(r"責任編輯|责任编辑|製表|制表|記者.{0,8}攝|记者.{0,8}摄|搜索文[档檔]|^\s*記者|^\s*记者|"
+                        r"點擊|点击|閱讀全文|阅读全文|Read more|Click here", re.I)
+_ENDS = "。！？!?；;.」』”\"）)"
+_TRUNCATED = re.compile(r"\s\.\.\.|\.\.\.\s|…$")
+
+# What kind of answer a question asks for.
+_ASKS = [
+    ("percent", re.compile(r"收跌|收漲|收涨|跌多少|升多少|漲多少|涨多少|how did .{0,30}(stock|share)|by how much|"
+                           r"what (share|percentage)|(fell|rose|drop|gain)", re.I)),
+    ("date", re.compile(r"\bwhen\b|what year|which year|何時|何时|什麼時候|什么时候|哪一?年|幾時|几时|何年", re.I)),
+    ("count", re.compile(r"how many|多少(?:個|个|所|家|名|位|次|間|间|款|公頃|公顷)|幾(?:個|所|家)|几(?:个|所|家)", re.I)),
+    ("amount", re.compile(r"how much|how large|how big|at what price|what price|多少|幾多|几多|規模|规模|金額|金额", re.I)),
+    ("who", re.compile(r"\bwho\b|\bwhich (company|organi[sz]ation|firm)\b|誰|谁|哪家|哪間|哪间", re.I)),
+]
+_KINDS = {"amount": ("money", "compute", "count", "area", "percent"), "count": ("count", "area"),
+          "percent": ("percent",)}
+_MONEY_WORDS = re.compile(r"fund|budget|allocat|reserv|invest|cost|price|turnover|資金|资金|撥款|拨款|預留|预留|"
+                          r"投入|投資|投资|基金|股價|股价|成交|金額|金额|港元|美元", re.I)
+_COMPUTE_WORDS = re.compile(r"comput|pflops|flops|算力", re.I)
+
+
+_DOWN = re.compile(r"跌|fell|drop|down|declin|lost", re.I)
+_UP = re.compile(r"升|漲|涨|rose|gain|\bup\b|climb", re.I)
+_UNIT_HINTS = {"users": re.compile(r"users|用户|用戶"), "labs": re.compile(r"labs?\b|laborator|实验室|實驗室"),
+               "models": re.compile(r"models?\b|模型"), "downloads": re.compile(r"download|下载|下載"),
+               "companies": re.compile(r"compan|firms|enterprise|企业|企業|公司"),
+               "hectares": re.compile(r"hectare|公顷|公頃")}
+
+
+def asks(question: str) -> str:
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    if _COMPUTE_WORDS.search(question) or _MONEY_WORDS.search(question):
+        return "amount"  # "What is Hong Kong's total computing power?"
+    return "what"
+
+
+def _unit_of(unit: str) -> str:
+    from .figures import EN_UNITS
+
+    return EN_UNITS.get(unit, unit).lower().replace("active ", "")
+
+
+def _fits(figure: tuple, kinds: tuple[str, ...], question: str) -> bool:
+    """A parsed figure of a kind asked for, in the direction asked for (a fall
+    for "收跌多少"), of the unit asked for ("how many active users")."""
+    kind, value = figure[0], figure[1]
+    if kind not in kinds:
+        return False
+    if kind == "percent" and ((_DOWN.search(question) and value >= 0) or (_UP.search(question) and value < 0)):
+        return False
+    hinted = [u for u, pattern in _UNIT_HINTS.items() if pattern.search(question)]
+    return kind != "count" or not hinted or _unit_of(figure[2]) in hinted
+
+
+def wanted_kinds(kind: str, question: str) -> tuple[str, ...]:
+    if kind == "amount":
+        if _COMPUTE_WORDS.search(question):
+            return ("compute",)
+        if _MONEY_WORDS.search(question):
+            return ("money",)
+    return _KINDS.get(kind, ())
+
+
+def quotable(sentence: str) -> str | None:
+    """The part of a source sentence that may stand as an answer, or None.
+    Always a contiguous piece of the sentence: bullets, a byline or agency
+    prefix and trailing footnote markers are cut, nothing is added."""
+    core = _BULLET.sub("", sentence)
+    had_marker = bool(FOOTNOTE_MARKERS.search(core))
+    core = FOOTNOTE_MARKERS.sub("", core).strip()
+    core = _FURNITURE_PREFIX.sub("", core).strip()
+    if not core or _FURNITURE.search(core) or _TRUNCATED.search(core):
+        return None
+    if not (core[-1] in _ENDS or had_marker):
+        return None  # a heading, a table cell, or a sentence cut by a column break
+    cjk = contains_cjk(core)
+    if (cjk and len(core) < 10) or (not cjk and len(core.split()) < 5):
+        return None
+    words = sum(ch.isalnum() for ch in core)  # a table row of dashes and symbols is not a sentence
+    return core if words >= 0.6 * len(core.replace(" ", "")) else None
+
+
+@dataclass
+class Passage:
+    """A hit widened to the whole sentences of its document."""
+
+    hit: Hit
+    rank: int
+    start: int
+    text: str
+    sentences: list[str]
+
+
+def widen(hit: Hit, rank: int, doc_text: str | None) -> Passage:
+    if not doc_text or doc_text[hit.start:hit.start + len(hit.text)] != hit.text:
+        spans = sentence_spans(hit.text)
+        return Passage(hit, rank, hit.start, hit.text, [hit.text[a:b] for a, b in spans])
+    end = hit.start + len(hit.text)
+    spans = [(a, b) for a, b in sentence_spans(doc_text) if a < end and b > hit.start]
+    start, stop = spans[0][0], spans[-1][1]
+    return Passage(hit, rank, start, doc_text[start:stop], [doc_text[a:b] for a, b in spans])
+
+
+@dataclass
+class Candidate:
+    score: float
+    passage: Passage
+    sentence: str  # the source sentence
+    quote: str  # its quotable part
+
+
+def _weights(terms: list[str], candidates: list[str]) -> dict[str, float]:
+    """Rarer terms weigh more: IDF over the candidate sentences."""
+    folded = [fold(c) for c in candidates]
+    n = len(folded)
+    out = {}
+    for t in terms:
+        df = sum(t in c for c in folded)
+        size = min(len(t), 4) / 2 if contains_cjk(t) else 1.5
+        out[t] = size * math.log(1 + (n + 1) / (1 + df))
+    return out
+
+
+def _proximity(text: str, weights: dict[str, float]) -> float:
+    """Two focus terms within 8 characters of each other ("推出「通義千問」")
+    are strong evidence: the lighter one's weight again."""
+    spots = [(m.start(), m.end(), t) for t in weights for m in re.finditer(re.escape(t), text)]
+    close = [min(weights[a[2]], weights[b[2]]) for i, a in enumerate(spots) for b in spots[i + 1:]
+             if a[2] != b[2] and (0 <= b[0] - a[1] <= 8 or 0 <= a[0] - b[1] <= 8)]
+    return max(close, default=0.0)
+
+
+def _has_kind(sentence: str, kinds: tuple[str, ...], kind: str, question: str) -> bool:
+    if kind == "date":
+        return bool(dates_in(sentence))
+    return any(_fits(f, kinds, question) for f in figures_in_sentence(sentence))
+
+
+def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, context: list[str] = ()
+                   ) -> list[Candidate]:
+    kind = asks(question)
+    kinds = wanted_kinds(kind, " ".join([question, *context]))
+    pool = [(p, s, q) for p in passages for s in p.sentences if (q := quotable(s))]
+    focus = [t for t in plan.salient if t not in context]
+    weights = _weights(focus + list(context), [q for _, _, q in pool])
+    for name in plan.names:  # "How did Baidu's shares do?": the company matters more than "shares"
+        weights[name] = 2 * weights.get(name, 0.0)
+    out = []
+    for passage, sentence, quote in pool:
+        text = fold(quote)
+        score = sum(weights[t] for t in focus if t in text) + 0.5 * sum(weights[t] for t in context if t in text)
+        if score <= 0:
+            continue
+        score += _proximity(text, {t: weights[t] for t in focus if t in text})
+        if kind in ("amount", "count", "percent", "date"):
+            score *= 1.6 if _has_kind(quote, kinds or _KINDS["amount"], kind, question) else 0.6
+        out.append(Candidate(score * (1 - 0.04 * passage.rank), passage, sentence, quote))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def _similar(a: str, b: str) -> bool:
+    x, y = ({s[i:i + 2] for i in range(len(s) - 1)} for s in (fold(a), fold(b)))
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) > 0.6
+
+
+def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPlan, question: str,
+                 lang: str, context: list[str]) -> str:
+    """The figures that answer, rendered for the asker, each with its citation;
+    nearest after a focus term first (the subject comes before its figure)."""
+    kind = asks(question)
+    kinds = wanted_kinds(kind, " ".join([question, *context])) or _KINDS["amount"]
+    shown: dict[str, list[int]] = {}  # rendered figure -> citation numbers
+    # The answering sentence's figure; others' only when they name what the question names.
+    for c in chosen[:1] + [c for c in chosen[1:] if plan.names and all(n in fold(c.quote) for n in plan.names)]:
+        text = to_simplified(c.quote.lower())  # folded like the terms, character for character
+        focus = [t for t in plan.salient if t not in context] or plan.salient
+        anchors = [m.end() for t in focus for m in re.finditer(re.escape(t), text)] or [0]
+        found = []
+        if kind == "date":
+            for d in dates_in(c.quote):
+                at = c.quote.index(d.raw)
+                found.append((min(at - a if at >= a else 3 * (a - at) for a in anchors), render_date(d, lang)))
+        elif kind in ("amount", "count", "percent"):
+            for fkind, value, unit, currency, raw in figures_in_sentence(c.quote):
+                if _fits((fkind, value, unit), kinds, question):
+                    at = c.quote.index(raw)
+                    distance = min(at - a if at >= a else 3 * (a - at) for a in anchors)
+                    found.append((distance, render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at])))
+        if found:
+            cites = shown.setdefault(min(found)[1], [])
+            if numbers[id(c.passage)] not in cites:
+                cites.append(numbers[id(c.passage)])
+    figures = "; ".join(f"{text} " + "".join(f"[{n}]" for n in cites) for text, cites in shown.items())
+    return i18n.t("answer.figures", lang, figures=figures) if shown else ""
+
+
+def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None,
+                      *, max_sentences: int = 3, context: list[str] = ()) -> Answer:
+    """Pick the whole sentences of the top passages that answer the question."""
+    lang = plan.script
+    not_found = Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
+    if not hits or max(h.coverage for h in hits) < MIN_COVERAGE:
+        return not_found
+    best = max(h.coverage for h in hits)
+    passages = [widen(h, r, (doc_texts or {}).get(h.doc_id)) for r, h in enumerate(hits[:5])
+                if h.coverage >= max(MIN_COVERAGE, 0.5 * best)]
+    ranked = rank_sentences(plan, passages, question, list(context))
+    if not ranked:
+        return not_found
+    chosen: list[Candidate] = []
+    for c in ranked:
+        if len(chosen) >= max_sentences or c.score < 0.6 * ranked[0].score:
+            break
+        if not any(_similar(c.quote, x.quote) for x in chosen):
+            chosen.append(c)
+
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    for c in chosen:
+        p = c.passage
+        if id(p) not in numbers:
+            numbers[id(p)] = len(numbers) + 1
+            citations.append(Citation(numbers[id(p)], p.hit.doc_id, p.hit.title, p.hit.source, p.text, p.hit.publisher,
+                                      p.hit.date, p.hit.script, p.start))
+        citations[numbers[id(p)] - 1].highlights.append(c.quote)
+
+    lines, converted = [], False
+    source_lang = {"en" if c.passage.hit.script == "en" else "zh" for c in chosen}
+    asker = "en" if lang == "en" else "zh"
+    foreign = source_lang != {asker}
+    if foreign:  # the asker reads another language than (some of) the quotes
+        lines.append(_figure_line(chosen, numbers, plan, question, lang, list(context))
+                     or i18n.t("answer.in_chinese" if asker == "en" else "answer.in_english", lang))
+    for c in chosen:
+        shown = c.quote
+        if asker == "zh" and c.passage.hit.script in ("zh-Hant", "zh-Hans") and c.passage.hit.script != lang:
+            shown = to_script(shown, lang)
+            converted = converted or shown != c.quote
+        lines.append(f"{shown} [{numbers[id(c.passage)]}]")
+    body = "\n\n".join(lines)
+    answer = Answer(question, body, "extractive", citations, lang,
+                    notice=i18n.t("answer.converted", lang) if converted else "")
+    answer.grounding = check_grounding(body, [c.text for c in citations], given=len(citations))
+    return answer

@@ -1,0 +1,124 @@
+"""Extractive answers: whole sentences, the answering one first, English
+first lines for English readers, follow-ups without a model."""
+
+import re
+
+import pytest
+
+from hkai.answers import check_grounding
+from hkai.bench import load_seed_questions
+from hkai.documents import load_path
+from hkai.extractive import quotable
+from hkai.text import fold, sentence_spans
+
+from .conftest import SEED_000, SEED_002
+
+SOURCES = {"000": SEED_000, "002": SEED_002}
+
+
+@pytest.fixture(scope="module")
+def source_sentences():
+    """Every quotable sentence of each seed, folded."""
+    out = {}
+    for doc_id, path in SOURCES.items():
+        text = load_path(path).clean_text
+        out[doc_id] = {fold(q) for a, b in sentence_spans(text) if (q := quotable(text[a:b]))}
+    return out
+
+
+def quote_lines(answer) -> list[tuple[str, int]]:
+    """(quote, citation number) of each quoted line."""
+    out = []
+    for line in answer.answer.split("\n\n"):
+        m = re.fullmatch(r"(.+?) \[(\d+)\]", line, flags=re.S)
+        if m and not line.startswith(("In the sources", "來源所載", "来源所载")):
+            out.append((m.group(1), int(m.group(2))))
+    return out
+
+
+@pytest.mark.parametrize("q", load_seed_questions(), ids=lambda q: q["q"][:40])
+def test_every_quote_is_a_whole_source_sentence_and_the_first_answers(lexical_library, source_sentences, q):
+    answer = lexical_library.ask(q["q"])
+    assert answer.answered, q
+    quotes = quote_lines(answer)
+    assert quotes
+    for quote, n in quotes:
+        cited = answer.citations[n - 1]
+        sentence = fold(quote) if answer.script == "en" else fold(quote)
+        assert sentence in source_sentences[cited.doc_id], (q["q"], quote)  # whole, not a heading or a fragment
+        assert not re.search(r"\[\d+\]$", quote.strip())  # the source's own footnote markers are gone
+    first_quote = quotes[0][0]
+    assert fold(q["expect"]) in fold(first_quote), (q["q"], answer.answer)  # the answering sentence comes first
+    assert answer.grounding["supported"], answer.grounding
+
+
+ENGLISH_FIRST_LINES = {
+    "What is Hong Kong's total computing power?": "5,000 PFLOPS [1]",
+    "How much computing power does the Cyberport AI Supercomputing Centre provide?": "3,000 PFLOPS [1]",
+    "How much has the government reserved for the Hong Kong AI R&D Institute?": "HK$1 billion [1]",
+    "How many InnoHK AI and robotics labs has the government funded?": "16 labs [1]",
+    "When did SenseTime move into the Science Park?": "2014 [1]",
+    "How many hectares of land in the Northern Metropolis will the Science Park company develop?": "20 hectares [1]",
+    "When was the Frontier Technology Research Support Scheme launched?": "September 2025 [1]",
+    "How large is the Web3Hub ecosystem fund in US dollars?": "US$10 million [1]",
+    "How many active users does ModelScope have?": "over 1 million active users [1]",
+    "When will the licensing regime for virtual asset service providers take effect?": "June this year [1]",
+    "How did Baidu's shares do?": "down 5.39% [1]",
+}
+
+
+@pytest.mark.parametrize("question,line", ENGLISH_FIRST_LINES.items())
+def test_english_figure_questions_open_with_the_figure_in_english(lexical_library, question, line):
+    answer = lexical_library.ask(question)
+    first = answer.answer.split("\n\n")[0]
+    assert first.startswith("In the sources: " + line), answer.answer
+    assert answer.grounding["supported"]  # "HK$1 billion" was checked against "10亿港元"
+
+
+def test_english_question_without_a_figure_says_the_passage_is_chinese(lexical_library):
+    answer = lexical_library.ask("What is HKChat?")
+    first, second = answer.answer.split("\n\n")[:2]
+    assert first == "The passage that answers is in Chinese; it is quoted below."
+    assert "HKChat智能对话系统已推出公开测试版" in second and "开发" in second  # what it is, not the page header
+
+
+def test_english_question_over_english_source_is_just_quoted(fresh_library):
+    fresh_library.ensure_seeds()
+    fresh_library.add_upload(b"The Hong Kong Jockey Club pledged HK$2 billion to artificial intelligence research "
+                             b"in 2024. The money will fund twelve university laboratories.", "hkjc.txt", "ws:en")
+    answer = fresh_library.ask("How much did the Jockey Club pledge?", owners=["public", "ws:en"])
+    assert answer.answer.startswith("The Hong Kong Jockey Club pledged HK$2 billion")
+    assert "In the sources" not in answer.answer and "Chinese" not in answer.answer
+
+
+@pytest.mark.parametrize("first,then,expect,line", [
+    ("What is Hong Kong's total computing power?", "And how much of that is at Cyberport?", "3000 PFLOPS",
+     "In the sources: 3,000 PFLOPS [1]."),
+    ("香港的總算力有多少？", "那數碼港呢？", "3000 PFLOPS", ""),
+    ("How much has the government reserved for the Hong Kong AI R&D Institute?", "And when was it announced?",
+     "研发院", ""),
+])
+def test_a_follow_up_carries_the_previous_topic(lexical_library, first, then, expect, line):
+    answer = lexical_library.ask(then, previous=first)
+    assert answer.searched and first in answer.searched  # the page shows what was searched
+    assert expect in answer.answer.split("\n\n")[1 if line else 0] or expect in answer.answer, answer.answer
+    if line:
+        assert answer.answer.startswith(line)
+    alone = lexical_library.ask(then)
+    assert alone.searched == ""
+
+
+def test_grounding_checks_english_renderings_by_value():
+    cited = ["香港特区政府已预留10亿港元成立“香港人工智能研发院”", "2025年9月 香港推出了“前沿科技研究支援计划”"]
+    assert check_grounding("In the sources: HK$1 billion [1]; September 2025 [2].", cited, given=2)["supported"]
+    bad = check_grounding("In the sources: HK$2 billion [1]; October 2025 [2].", cited, given=2)
+    assert bad["unsupported_figures"] == ["HK$2 billion", "October 2025"]
+
+
+def test_headings_furniture_and_cut_snippets_are_never_quotable():
+    for text in ("HKChat智能对话系统", "搜索文档", "香港的AI基础设施与算力建设", "特区政府今年已拨款10亿港元,用于成 ...重磅盛会首落香港!",
+                 "◆責任編輯：樓華文", "記者曾興偉 攝", "—"):
+        assert quotable(text) is None, text
+    assert quotable("岑健樂）香港Web3.0協會理事會會長陳德霖昨日在協會成立儀式上致辭。") == \
+        "香港Web3.0協會理事會會長陳德霖昨日在協會成立儀式上致辭。"
+    assert quotable("- 香港特区政府已预留10亿港元成立“香港人工智能研发院” [5]") == "香港特区政府已预留10亿港元成立“香港人工智能研发院”"
