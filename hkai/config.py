@@ -19,7 +19,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
 # Bumped whenever chunking, the lexical vectoriser or the chunk payload changes
 # meaning, so an old index is rebuilt (beside the live one) rather than mixed.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 MB = 1024 * 1024
 
 

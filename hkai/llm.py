@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable, Iterator
 
 import openai
-
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -25,7 +24,7 @@ from . import i18n
 from .answers import Answer, Citation, _similar, check_grounding, figures_in, normalise_figure
 from .config import PRESETS, LLMSettings, llm_settings
 from .retrieval import Hit, plan_query
-from .text import split_sentences
+from .text import detect_script, split_sentences, to_script
 
 logger = logging.getLogger(__name__)
 
@@ -154,11 +153,45 @@ def resolve(question: str, text: str, hits: list[Hit], lang: str) -> Answer:
         citations.append(Citation(n, h.doc_id, h.title, h.source, h.text, h.publisher, h.date, h.script, h.start,
                                   highlights=marks))
     answered = i18n.t("answer.not_found", lang) not in text
+    text, notice, language_ok = in_asker_script(text, lang)
     grounding = check_grounding(text, [c.text for c in citations], given=len(hits))
+    grounding["language_ok"] = language_ok
     if answered and not used:
         grounding["supported"] = False
         grounding["uncited"] = True
-    return Answer(question, text, "llm", citations, lang, answered=answered, grounding=grounding)
+    return Answer(question, text, "llm", citations, lang, answered=answered, grounding=grounding, notice=notice)
+
+
+def in_asker_script(text: str, lang: str) -> tuple[str, str, bool]:
+    """(text, notice, language ok): a reply in the other Chinese script is
+    converted with OpenCC and says so; one in another language is flagged."""
+    prose = re.sub(r"\[\d+\]|[\d.,%]+|[A-Za-z]+\$?", " ", text) if lang != "en" else re.sub(r"\[\d+\]", " ", text)
+    got = detect_script(prose) if prose.strip() else lang
+    if lang == "en":
+        return text, ("" if got == "en" else i18n.t("llm.wrong_language", lang)), got == "en"
+    if got == "en":
+        return text, i18n.t("llm.wrong_language", lang), False
+    if got != lang:
+        return to_script(text, lang), i18n.t("answer.converted", lang), True
+    return text, "", True
+
+
+TRANSLATE_QUOTE_PROMPT = """Translate the quoted passage below into {language}. Keep every name, number,
+amount and date exactly as meaning; add nothing, explain nothing. Reply with the translation only.
+
+<passage>
+{passage}
+</passage>"""
+
+
+def translate_quote(model: BaseChatModel, passage: str, lang: str) -> tuple[str, dict]:
+    """A machine translation of a source passage for the reader, with its
+    figures checked against the passage (a wrong figure is flagged)."""
+    text = _text(model.invoke([HumanMessage(TRANSLATE_QUOTE_PROMPT.format(
+        language=LANGUAGE_NAMES[lang], passage=passage.replace("</passage>", "</ passage>")))])).strip()
+    if not text:
+        raise LLMUnavailable("empty")
+    return text, check_grounding(text, [passage])
 
 
 def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None = None,
@@ -225,4 +258,4 @@ def stream_answer(lib, question: str, **kw) -> tuple[Iterator[str], dict]:
 
 
 __all__ = ["answer_with_llm", "stream_answer", "llm_settings", "make_chat_model", "build_messages", "resolve",
-           "condense", "translate", "merge_hits", "PRESETS", "LLMSettings"]
+           "condense", "translate", "translate_quote", "in_asker_script", "merge_hits", "PRESETS", "LLMSettings"]

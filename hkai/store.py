@@ -225,11 +225,14 @@ class Store:
 
     def query(self, sparse: models.SparseVector, dense: list[float] | None, *, flt: models.Filter,
               limit: int, weights: tuple[float, float] = (1.0, 1.0), prefetch: int = 40) -> list[models.ScoredPoint]:
-        """Lexical alone, or both legs fused with weighted RRF inside Qdrant;
-        the visibility filter goes on every leg."""
+        """One leg alone (a weight of 0, or no dense vector), or both fused with
+        weighted RRF inside Qdrant; the visibility filter goes on every leg."""
         with self._read():
-            if dense is None:
+            if dense is None or not weights[1]:
                 return self.client.query_points(self.chunks, query=sparse, using=SPARSE, limit=limit,
+                                                query_filter=flt, with_payload=True).points
+            if not weights[0]:
+                return self.client.query_points(self.chunks, query=dense, using=DENSE, limit=limit,
                                                 query_filter=flt, with_payload=True).points
             legs = [models.Prefetch(query=sparse, using=SPARSE, limit=prefetch, filter=flt),
                     models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt)]

@@ -184,3 +184,27 @@ def test_llm_calls_per_session_are_limited(app_env, llm_stub, monkeypatch):
     assert not at.exception
     assert len(llm_stub.requests) == 1 and "limit of 1 generated answers" in text_of(at)
     assert "收跌5.39%" in text_of(at)  # the extractive answer still comes
+
+
+def test_follow_up_without_a_model_shows_what_was_searched(app_env):
+    at = run_app("en")
+    at.chat_input[0].set_value("What is Hong Kong's total computing power?").run()
+    at.chat_input[0].set_value("And how much of that is at Cyberport?").run()
+    assert not at.exception
+    captions = [c.value.replace("\\", "") for c in at.main.caption]  # shown escaped: the question is untrusted
+    assert any(c.startswith("Searched as a follow-up") and "total computing power" in c for c in captions)
+    answers = [h.value for h in at.main.html if "hkai-answer" in h.value]
+    assert "3,000 PFLOPS" in answers[-1]
+
+
+def test_a_source_card_offers_a_translation_through_the_model(app_env, llm_stub):
+    llm_stub.answer = "Hong Kong's total computing power is 5000 PFLOPS [1]."
+    at = run_app("en")
+    at.chat_input[0].set_value("What is Hong Kong's total computing power?").run()
+    llm_stub.answer = "Hong Kong's total computing power has reached 5,000 PFLOPS."
+    at.button(key="ask_tr_0_1").click().run()
+    assert not at.exception
+    shown = " ".join(h.value for h in at.main.html)
+    assert "has reached 5,000 PFLOPS" in shown and any("Machine translation by stub-model" in c.value
+                                                       for c in at.main.caption)
+    assert "Translate the quoted passage" in str(llm_stub.requests[-1]["messages"])  # one more call, the translation

@@ -155,4 +155,41 @@ def test_cli_llm_mode_takes_the_same_path(llm_stub, tmp_path):
                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     result = json.loads(out.stdout)
     assert result["mode"] == "llm" and result["grounding"] == {
-        "supported": False, "unsupported_figures": ["9999 PFLOPS"], "invalid_citations": []}
+        "supported": False, "unsupported_figures": ["9999 PFLOPS"], "invalid_citations": [], "language_ok": True}
+
+
+def test_reply_in_the_other_script_is_converted_and_says_so(lexical_library):
+    answer = answer_with_llm(lexical_library, "香港的總算力有多少？", model=fake("香港总算力目前已达5000 PFLOPS [1]。"))
+    assert "香港總算力目前已達5000 PFLOPS" in answer.answer and answer.grounding["language_ok"]
+    assert "轉換" in answer.notice
+
+
+def test_reply_in_another_language_is_flagged(lexical_library):
+    answer = answer_with_llm(lexical_library, "What is Hong Kong's total computing power?",
+                             model=fake("What is the total?", "香港總算力", "香港總算力達5000 PFLOPS [1]。"))
+    assert answer.grounding["language_ok"] is False and "did not answer in English" in answer.notice
+
+
+def test_translate_quote_checks_its_figures():
+    from hkai.llm import translate_quote
+
+    quote = "香港总算力目前已达5000 PFLOPS 其中数码港人工智能超算中心提供3000 PFLOPS算力"
+    text, grounding = translate_quote(fake("Hong Kong's total computing power has reached 5,000 PFLOPS, of which "
+                                           "the Cyberport centre provides 3,000 PFLOPS."), quote, "en")
+    assert text.startswith("Hong Kong's total") and grounding["supported"]
+    _, wrong = translate_quote(fake("Hong Kong has 8,000 PFLOPS."), quote, "en")
+    assert wrong["unsupported_figures"] == ["8,000 PFLOPS"]
+
+
+def test_cli_fallback_is_noticed_in_text_and_json(llm_stub, tmp_path):
+    import os
+    env = {**os.environ, "HKAI_STORE": str(tmp_path), "HKAI_EMBEDDING_MODEL": "none"}
+    subprocess.run([sys.executable, "-m", "hkai", "index"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    llm_stub.status = 500
+    out = subprocess.run([sys.executable, "-m", "hkai", "ask", "香港的總算力有多少？", "--mode", "llm", "--json"],
+                         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout)
+    assert result["mode"] == "extractive" and result["fallback"] == "http" and "HTTP 500" in result["notice"]
+    human = subprocess.run([sys.executable, "-m", "hkai", "ask", "香港的總算力有多少？", "--mode", "llm"],
+                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "note:" in human.stderr and "HTTP 500" in human.stderr
