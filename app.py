@@ -5,21 +5,29 @@ import logging
 import streamlit as st
 
 from components.safe import md_escape
-from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners, workspace_token
+from components.state import (answer_mode, get_library, get_settings, lang, link_params, presenting, t,
+                              visible_owners, workspace_token)
 from hkai import i18n
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 logger = logging.getLogger("hkai.app")
 
 st.set_page_config(page_title="HK AI Observatory", page_icon="assets/icon.png", layout="wide")
-st.markdown("""<style>
+st.html("""<style>
 .hkai-passage, .hkai-doc { line-height: 1.7; font-size: 1.02rem; }
 .hkai-doc { max-height: 28rem; overflow-y: auto; padding: .5rem .75rem; border-left: 3px solid #d0d7de; }
 mark { background: #fff3b0; padding: 0 .1em; }
 mark.hkai-bad { background: #ffd8d3; }
 .hkai-answer p { margin: 0 0 .6rem 0; line-height: 1.7; font-size: 1.02rem; }
-.hkai-text { line-height: 1.6; white-space: normal; overflow-wrap: anywhere; }
-</style>""", unsafe_allow_html=True)
+.hkai-text { line-height: 1.6; overflow-wrap: anywhere; }
+.hkai-translation { line-height: 1.6; padding: .4rem .6rem; background: #f3f5f8; border-radius: .3rem; }
+.hkai-kpi { border: 1px solid #d0d7de; border-radius: .5rem; padding: .8rem 1rem; height: 100%; }
+.hkai-kpi-label { font-size: .95rem; color: #1b1f24; font-weight: 600; line-height: 1.35; }
+.hkai-kpi-value { font-size: 2.1rem; color: #b3261e; font-weight: 700; line-height: 1.25; margin: .2rem 0; }
+.hkai-kpi-quote { margin: .3rem 0; padding-left: .6rem; border-left: 3px solid #d0d7de; color: #424a53;
+                  font-size: .9rem; line-height: 1.5; }
+.hkai-kpi-source { font-size: .8rem; color: #57606a; }
+</style>""")
 
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
@@ -33,27 +41,57 @@ with st.sidebar:
     st.selectbox(t("sidebar.language"), codes, index=codes.index(lang()), format_func=lambda c: i18n.LANGUAGES[c],
                  key="app_language", on_change=_switch_language)
 
-pages = {
-    t("nav.ask"): [st.Page("app_pages/ask.py", title=t("nav.ask"), icon=":material/chat:", default=True)],
-    t("nav.dashboards"): [
-        st.Page("app_pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="overview"),
-        st.Page("app_pages/investment.py", title=t("nav.investment"), icon=":material/payments:", url_path="investment"),
-        st.Page("app_pages/compute.py", title=t("nav.compute"), icon=":material/memory:", url_path="compute"),
-        st.Page("app_pages/market.py", title=t("nav.market"), icon=":material/monitoring:", url_path="market"),
-    ],
-    t("nav.documents"): [st.Page("app_pages/documents.py", title=t("nav.documents"), icon=":material/library_books:",
-                                 url_path="documents")],
-}
-presenting = st.query_params.get("present") == "1"
-page = st.navigation(pages, position="hidden" if presenting else "sidebar")
-if presenting:  # presentation mode: no sidebar, larger type for a projector
-    st.markdown("""<style>
-    [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl] { display: none; }
-    .stMainBlockContainer { max-width: 1400px; }
-    .stMarkdown p, .stCaption p { font-size: 1.2rem !important; }
-    [data-testid=stMetricValue] { font-size: 3rem !important; }
-    h1 { font-size: 3rem !important; }
-    </style>""", unsafe_allow_html=True)
+ask = st.Page("app_pages/ask.py", title=t("nav.ask"), icon=":material/chat:", default=True)
+dashboards = [
+    st.Page("app_pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="overview"),
+    st.Page("app_pages/investment.py", title=t("nav.investment"), icon=":material/payments:", url_path="investment"),
+    st.Page("app_pages/compute.py", title=t("nav.compute"), icon=":material/memory:", url_path="compute"),
+    st.Page("app_pages/market.py", title=t("nav.market"), icon=":material/monitoring:", url_path="market"),
+]
+documents = st.Page("app_pages/documents.py", title=t("nav.documents"), icon=":material/library_books:",
+                    url_path="documents")
+sections = {t("nav.ask"): [ask], t("nav.dashboards"): dashboards, t("nav.documents"): [documents]}
+# The menu is drawn here, not by st.navigation, so every link keeps the language and the workspace.
+page = st.navigation(sections, position="hidden")
+
+
+def last_question() -> str | None:
+    history = st.session_state.get("ask_history") or []
+    return history[-1].question if history else None
+
+
+def navigation() -> None:
+    with st.sidebar:
+        for section, items in sections.items():
+            st.caption(section)
+            for p in items:
+                extra = {"q": last_question()} if p is ask else {}
+                st.page_link(p, label=p.title, icon=p.icon, query_params=link_params(**extra))
+
+
+def presentation_bar() -> None:
+    """Previous, where we are, next, and the way out."""
+    st.html("""<style>
+    [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stExpandSidebarButton] {
+        display: none; }
+    .stMainBlockContainer { max-width: 1500px; padding-top: 2rem; }
+    .stMarkdown p, .stCaption p, [data-testid=stTable] td, [data-testid=stTable] th { font-size: 1.3rem !important; }
+    .hkai-kpi-value { font-size: 2.9rem; } .hkai-kpi-label { font-size: 1.35rem; }
+    .hkai-kpi-quote { font-size: 1.15rem; } .hkai-kpi-source { font-size: 1.05rem; }
+    h1 { font-size: 3.2rem !important; } h3 { font-size: 2rem !important; }
+    </style>""")
+    if page not in dashboards:
+        return
+    i = dashboards.index(page)
+    prev, here, nxt, out = st.columns([2, 3, 2, 2], vertical_alignment="center")
+    if i > 0:
+        prev.page_link(dashboards[i - 1], label=f"{t('present.previous')}: {dashboards[i - 1].title}",
+                       icon=":material/arrow_back:", query_params=link_params(present="1"))
+    here.markdown(f"**{page.title}** · {i + 1} / {len(dashboards)}")
+    if i + 1 < len(dashboards):
+        nxt.page_link(dashboards[i + 1], label=f"{t('present.next')}: {dashboards[i + 1].title}",
+                      icon=":material/arrow_forward:", query_params=link_params(present="1"))
+    out.page_link(page, label=t("present.exit"), icon=":material/close:", query_params=link_params())
 
 
 def sidebar_status(lib) -> None:
@@ -81,15 +119,25 @@ def sidebar_status(lib) -> None:
 
 
 try:
-    lib = get_library()
     workspace_token()  # the link's ?ws= is read (or refused) before any page asks whose documents to show
     if st.session_state.pop("app_ws_invalid", False):
         st.warning(t("docs.ws_invalid"), icon=":material/link_off:")
+    if presenting():
+        presentation_bar()
+    else:
+        navigation()
+        if page in dashboards:
+            st.page_link(page, label=t("present.start"), icon=":material/present_to_all:",
+                         query_params=link_params(present="1"))
     status_box = st.sidebar.container()  # filled after the page, so it counts what the page just added
     page.run()
-    if lib is not None and not presenting:
+    lib = get_library(wait=False)
+    if not presenting():
         with status_box:
-            sidebar_status(lib)
+            if lib is not None:
+                sidebar_status(lib)
+            else:
+                st.caption(t("ask.loading"))
 except Exception:  # never a traceback in front of a visitor; the operator gets it in the log
     logger.exception("page %s failed", page.url_path or "ask")
     st.error(t("error.generic"))

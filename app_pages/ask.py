@@ -1,6 +1,8 @@
-"""Ask: a chat over the library, every answer cited."""
+"""Ask: a chat over the library, every answer cited. The page paints before
+the library has loaded; a question waits for it."""
 
 import logging
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -9,6 +11,7 @@ from components.safe import show
 from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
 from hkai.answers import Answer
 from hkai.feedback import record_feedback
+from hkai.library import Library
 from hkai.llm import stream_answer
 from hkai.session import CallBudget, Turn
 
@@ -16,7 +19,6 @@ logger = logging.getLogger("hkai.app")
 
 st.title(t("ask.title"))
 st.caption(t("ask.intro"))
-lib = get_library()
 history: list[Turn] = st.session_state.setdefault("ask_history", [])
 
 
@@ -27,7 +29,13 @@ def previous() -> str | None:
     return history[-1].answer.searched or history[-1].question
 
 
-def generated(question: str) -> Answer:
+def share_link(question: str) -> str:
+    """This page's address with the language and the question (the private
+    workspace stays out of a shared link)."""
+    return f"{st.context.url or ''}?{urlencode({'lang': lang(), 'q': question})}"
+
+
+def generated(lib: Library, question: str) -> Answer:
     """A generated answer streamed in as escaped text, within the session's budget."""
     llm = get_settings().llm
     budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
@@ -56,9 +64,12 @@ def ask(question: str) -> None:
     with st.chat_message("user"):
         show(question)
     with st.chat_message("assistant"):
+        lib = get_library()  # waits, with a spinner, if the first visitor asks before it has loaded
+        if lib is None:
+            return
         try:
             if answer_mode() == "llm":
-                answer = generated(question)
+                answer = generated(lib, question)
             else:
                 with st.spinner(t("ask.thinking")):
                     answer = lib.ask(question, owners=visible_owners(), previous=previous())
@@ -67,41 +78,47 @@ def ask(question: str) -> None:
             st.error(t("ask.error"))
             return
     history.append(Turn(question, answer))
+    st.session_state["ask_url_q"] = question
+    st.query_params["q"] = question  # the link now reproduces this answer
     st.rerun()
 
 
-if lib is not None:
-    for i, turn in enumerate(history):
-        with st.chat_message("user"):
-            show(turn.question)
-        with st.chat_message("assistant"):
-            render_answer(turn.answer, key=str(i))
-            score = st.feedback("thumbs", key=f"ask_feedback_{i}")
-            if score is not None and not turn.rated:
-                record_feedback(lib.settings.feedback_file, turn.question, turn.answer.answer, score, lang())
-                turn.rated = True
-                st.toast(t("ask.feedback_thanks"))
+for i, turn in enumerate(history):
+    with st.chat_message("user"):
+        show(turn.question)
+    with st.chat_message("assistant"):
+        render_answer(turn.answer, key=str(i))
+        score = st.feedback("thumbs", key=f"ask_feedback_{i}")
+        if score is not None and not turn.rated:
+            record_feedback(get_settings().feedback_file, turn.question, turn.answer.answer, score, lang())
+            turn.rated = True
+            st.toast(t("ask.feedback_thanks"))
 
-    if not history:
-        st.markdown(f"**{t('ask.suggested')}**")
-        cols = st.columns(2)
-        for j, key in enumerate(("ask.q1", "ask.q2", "ask.q3", "ask.q4")):
-            if cols[j % 2].button(t(key), key=f"ask_suggest_{j}", width="stretch"):
-                st.session_state["ask_pending"] = t(key)
-                st.rerun()
-    else:
-        c1, c2 = st.columns(2)
-        if c1.button(t("ask.clear"), key="ask_clear", icon=":material/delete:"):
-            history.clear()
+if not history:
+    st.markdown(f"**{t('ask.suggested')}**")
+    cols = st.columns(2)
+    for j, key in enumerate(("ask.q1", "ask.q2", "ask.q3", "ask.q4")):
+        if cols[j % 2].button(t(key), key=f"ask_suggest_{j}", width="stretch"):
+            st.session_state["ask_pending"] = t(key)
             st.rerun()
-        c2.download_button(t("ask.download"), to_markdown(history), file_name="hkai-conversation.md",
-                           mime="text/markdown", key="ask_download", icon=":material/download:")
+else:
+    c1, c2, c3 = st.columns(3)
+    if c1.button(t("ask.clear"), key="ask_clear", icon=":material/delete:"):
+        history.clear()
+        st.query_params.pop("q", None)
+        st.rerun()
+    c2.download_button(t("ask.download"), to_markdown(history), file_name="hkai-conversation.md",
+                       mime="text/markdown", key="ask_download", icon=":material/download:")
+    with c3.popover(t("ask.share"), icon=":material/link:"):
+        st.caption(t("ask.share_hint"))
+        st.code(share_link(history[-1].question), language=None, wrap_lines=True)
 
-    url_question = st.query_params.get("q")
-    if url_question and not st.session_state.get("ask_url_done"):
-        st.session_state["ask_url_done"] = True
+url_question = st.query_params.get("q")
+if url_question and url_question != st.session_state.get("ask_url_q"):
+    st.session_state["ask_url_q"] = url_question  # a link's question is asked once per session
+    if url_question not in [x.question for x in history]:
         st.session_state["ask_pending"] = url_question
-    typed = st.chat_input(t("ask.placeholder"), key="ask_input")
-    pending = st.session_state.pop("ask_pending", None)
-    if typed is not None or pending:
-        ask(typed if typed is not None else pending)
+typed = st.chat_input(t("ask.placeholder"), key="ask_input")
+pending = st.session_state.pop("ask_pending", None)
+if typed is not None or pending:
+    ask(typed if typed is not None else pending)

@@ -1,15 +1,16 @@
 """Documents: the library, a viewer for each document, uploads to a private workspace."""
 
-import pandas as pd
+import re
+
 import streamlit as st
 
 from components.safe import html_text, md_escape
 from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
-from hkai import session, workspaces
-from hkai.dashboard import tr
+from hkai import i18n, session, workspaces
 from hkai.documents import SUPPORTED
 from hkai.figures import extract_figures
 from hkai.store import PUBLIC
+from hkai.text import sentence_spans
 
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
@@ -17,7 +18,40 @@ lib = get_library()
 if notice := st.session_state.pop("docs_notice", None):
     st.success(md_escape(notice))
 
+
+def marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The document as HTML with the cited sentences marked; the first is the scroll target."""
+    out, pos = [], 0
+    for i, (a, b) in enumerate(sorted(set(spans))):
+        if a < pos:
+            continue
+        out.append(html_text(text[pos:a]))
+        out.append(f"<mark{' id=hkai-at' if i == 0 else ''}>{html_text(text[a:b])}</mark>")
+        pos = b
+    return "".join(out) + html_text(text[pos:])
+
+
+def cited_spans(text: str, at: int, sentences: list[str]) -> list[tuple[int, int]]:
+    """Where the cited sentences stand (the occurrence nearest the passage),
+    or the one sentence at the passage's start."""
+    spans = []
+    for s in sentences:
+        found = [m.start() for m in re.finditer(re.escape(s), text)] if s else []
+        if found:
+            best = min(found, key=lambda i: abs(i - at)) if at >= 0 else found[0]
+            spans.append((best, best + len(s)))
+    if not spans and at >= 0:
+        spans = [(a, b) for a, b in sentence_spans(text) if a <= at < b or a >= at][:1]
+    return spans
+
+
 if lib is not None:
+    limit_mb = lib.settings.limits.file_bytes // (1024 * 1024)
+    st.html(f"""<style>
+    [data-testid=stFileUploaderDropzoneInstructions] small {{ display: none; }}
+    [data-testid=stFileUploaderDropzoneInstructions] div::after {{ content: "{t('docs.upload_hint', mb=limit_mb)}";
+      display: block; font-size: .85rem; color: #57606a; }}
+    </style>""")
     files = st.file_uploader(t("docs.upload"), accept_multiple_files=True, key="docs_uploader",
                              type=sorted({s.lstrip(".") for s in SUPPORTED}))
     done = st.session_state.setdefault("docs_done", set())
@@ -39,56 +73,44 @@ if lib is not None:
             st.code(f"{st.context.url or ''}?ws={token}&lang={lang()}", language=None, wrap_lines=True)
 
     records = lib.documents(visible_owners())
-    table = pd.DataFrame([{
+    table = [{
         t("docs.col.title"): r["title"], t("docs.col.publisher"): r.get("publisher", ""),
         t("docs.col.date"): r.get("date", ""), t("docs.col.script"): t(f"script.{r.get('script', 'en')}"),
         t("docs.col.chunks"): r.get("chunks", 0),
         t("docs.col.owner"): t("docs.owner.public") if r.get("owner") == PUBLIC else t("docs.owner.mine"),
-    } for r in records])
-    st.dataframe(table, hide_index=True, width="stretch")
+    } for r in records]
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        t("docs.col.title"): st.column_config.TextColumn(width="large"),
+        t("docs.col.publisher"): st.column_config.TextColumn(width="medium"),
+        t("docs.col.date"): st.column_config.TextColumn(width="small"),
+        t("docs.col.script"): st.column_config.TextColumn(width="small"),
+        t("docs.col.chunks"): st.column_config.NumberColumn(width="small"),
+        t("docs.col.owner"): st.column_config.TextColumn(width="medium")})
 
     wanted = st.query_params.get("doc")
     try:
         at = int(st.query_params.get("at", -1))
     except ValueError:
         at = -1
+    cited = [s for s in st.query_params.get("hl", "").split("\n") if s.strip()]
+    quote = st.query_params.get("quote", "")
     for r in records:
         with st.expander(md_escape(r["title"]), expanded=(r["doc_id"] == wanted)):
             doc = lib.document(r["doc_id"], visible_owners())
             if doc is None:  # removed meanwhile
                 continue
             st.caption(md_escape(f"{r.get('source', '')} · {t('script.' + r.get('script', 'en'))} · "
-                                 f"{r.get('chunks', 0)} {t('docs.col.chunks')}"))
+                                 f"{i18n.plural('docs.passages', r.get('chunks', 0), lang())}"))
             figures = extract_figures(doc.clean_text, doc.doc_id, doc.source)
             if figures:
-                picked = st.multiselect(t("docs.add_to_chart"), list(range(len(figures))),
-                                        default=[i for i, f in enumerate(figures)
-                                                 if any(c["key"] == f"{doc.doc_id}:{i}"
-                                                        for c in st.session_state.get("dash_custom", []))],
-                                        format_func=lambda i, figs=figures: f"{figs[i].raw} — {figs[i].quote[:30]}…",
-                                        key=f"docs_pick_{doc.doc_id}")
-                custom = [c for c in st.session_state.get("dash_custom", []) if not c["key"].startswith(f"{doc.doc_id}:")]
-                custom += [{"key": f"{doc.doc_id}:{i}", "label": f"{figures[i].raw} ({doc.title[:12]})",
-                            "value": figures[i].value, "unit": figures[i].unit, "currency": figures[i].currency,
-                            "quote": figures[i].quote, "source": doc.source} for i in picked]
-                st.session_state["dash_custom"] = custom
-                st.dataframe(pd.DataFrame([{tr("col.figure", lang()): f.raw, tr("col.value", lang()): f.value,
-                                            "unit": f.unit or f.currency, tr("col.quote", lang()): f.quote}
-                                           for f in figures]), hide_index=True, width="stretch")
+                st.dataframe([{t("col.figure"): f.raw, t("col.value"): f.value,
+                               t("col.unit"): f.unit or f.currency, t("col.quote"): f.quote} for f in figures],
+                              hide_index=True, width="stretch")
             text = doc.clean_text
-            quote = st.query_params.get("quote", "")
-            if r["doc_id"] == wanted and quote and quote in text:
-                at = text.index(quote)
-            if r["doc_id"] == wanted and 0 <= at < len(text):
-                end = at + len(quote) if quote and text[at:at + len(quote)] == quote else text.find("\n", at + 1)
-                end = len(text) if end < 0 else end
-                body = html_text(text[:at]) + "<mark id='hkai-at'>" + html_text(text[at:end]) + "</mark>" \
-                    + html_text(text[end:])
-            else:
-                body = html_text(text)
+            spans = cited_spans(text, at, cited or ([quote] if quote else [])) if r["doc_id"] == wanted else []
             st.markdown(f"**{t('docs.original')}**")
-            st.html(f"<div class='hkai-doc'>{body}</div>")
-            if "hkai-at" in body:  # bring the cited passage into view
+            st.html(f"<div class='hkai-doc'>{marked(text, spans)}</div>")
+            if spans:  # bring the first cited sentence into view
                 st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
             if r.get("owner") not in (PUBLIC, None) and r.get("owner") == owner() \

@@ -1,14 +1,11 @@
-"""Investment: commitments compared in HK$, by programme, with their dates."""
+"""Investment: commitments compared in HK$, the visitor's amounts among them."""
 
 import streamlit as st
 
-from components.dashboard import chart, kpi_row
-from components.state import lang, t
-from hkai import dashboard as dash
+from components.dashboard import briefing_button, chart, kpi_row
+from components.state import t
 
 st.title(t("dash.investment_title"))
+briefing_button()
 kpi_row(["rd_institute", "cyberport_web3", "web3hub_fund", "web3hub_phase1"])
 chart("investment")
-st.subheader(t("dash.table_by_programme"))
-frame = dash.figures_frame(dash.by_category("funding"), lang()).drop(columns=["id", "value", "unit", "currency"])
-st.dataframe(frame, hide_index=True, width="stretch")

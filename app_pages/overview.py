@@ -1,12 +1,10 @@
-"""Overview: headline figures with their quotes, and the milestones."""
+"""Overview: headline figures with their quotes, the milestones, and the
+counts found in the visitor's own documents."""
 
 import streamlit as st
 
-from components.dashboard import briefing_button, chart, kpi_row
-import pandas as pd
-
-from components.state import lang, t
-from hkai import dashboard as dash
+from components.dashboard import briefing_button, chart, counts_chart, kpi_row
+from components.state import t
 
 st.title(t("dash.overview_title"))
 st.caption(t("dash.overview_intro"))
@@ -14,10 +12,4 @@ briefing_button()
 kpi_row(["compute_total", "compute_cyberport", "rd_institute"])
 kpi_row(["innohk_labs", "nm_land", "modelscope_users"])
 chart("timeline")
-
-custom = st.session_state.get("dash_custom", [])
-if custom:  # figures the visitor picked from documents on the Documents page
-    st.altair_chart(dash.custom_chart(custom, lang()), theme=None)
-    st.dataframe(pd.DataFrame(custom).drop(columns=["key"]), hide_index=True, width="stretch")
-else:
-    st.caption(t("dash.custom_hint"))
+counts_chart()

@@ -15,7 +15,7 @@ from hkai.session import CallBudget, Turn
 from hkai.text import FOOTNOTE_MARKERS
 
 from .safe import html_text, md_escape
-from .state import get_settings, lang, t
+from .state import get_settings, lang, link_params, t
 
 logger = logging.getLogger("hkai.app")
 
@@ -77,8 +77,7 @@ def source_card(c: Citation, key: str = "") -> None:
                 f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>")
         _translation(c, f"{key}_{c.n}")
         st.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/open_in_new:",
-                     query_params={"doc": c.doc_id, "at": str(c.start), "lang": lang(),
-                                   **({"ws": st.session_state["app_ws"]} if st.session_state.get("app_ws") else {})})
+                     query_params=link_params(doc=c.doc_id, at=str(c.start), hl="\n".join(c.highlights) or None))
 
 
 def render_answer(a: Answer, key: str = "") -> None:

@@ -1,5 +1,6 @@
-"""Dashboard building blocks: KPI cards with provenance, charts with exports
-and a sources list, the briefing download."""
+"""Dashboard building blocks: KPI cards with provenance, charts that take in
+the visitor's own figures, exports and the briefing deck (none of them while
+presenting)."""
 
 from __future__ import annotations
 
@@ -7,36 +8,66 @@ from functools import lru_cache, partial
 
 import streamlit as st
 
-from hkai import dashboard as dash
+from hkai import dashboards as dash
+from hkai.dashboards.charts import Style
+from hkai.library import seed_manifest
 
-from .state import lang, t
+from .safe import html_text
+from .state import get_library, lang, presenting, t, visible_owners
+
+
+def my_figures() -> list[dash.data.VisitorFigure]:
+    """Figures in the documents this visitor added (or shared ones beyond the
+    seeds), normalised to the dashboards' units; recomputed only when those
+    documents change."""
+    lib = get_library(wait=False)  # the shipped figures paint while the library loads
+    if lib is None:
+        return []
+    seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
+    records = [r for r in lib.documents(visible_owners()) if r["doc_id"] not in seeds]
+    key = tuple((r["doc_id"], r.get("content_hash", "")) for r in records)
+    cached = st.session_state.get("dash_mine")
+    if cached is None or cached[0] != key:
+        docs = [d for r in records if (d := lib.document(r["doc_id"], visible_owners())) is not None]
+        cached = (key, dash.visitor_figures(docs))
+        st.session_state["dash_mine"] = cached
+    return cached[1]
 
 
 # Exports are made when the button is clicked (Streamlit calls these on its own
-# thread, outside the script), so they are cached with lru_cache, bounded.
+# thread, outside the script), so they are built from plain arguments and cached, bounded.
 @lru_cache(maxsize=16)
-def _png(key: str, language: str) -> bytes:
-    return dash.to_png(dash.CHARTS[key](language), scale=3)
+def _png(key: str, language: str, mine: tuple) -> bytes:
+    return dash.to_png(dash.CHARTS[key](language, mine=list(mine)), language, scale=3)
 
 
 @lru_cache(maxsize=16)
-def _svg(key: str, language: str) -> str:
-    return dash.to_svg(dash.CHARTS[key](language))
+def _svg(key: str, language: str, mine: tuple) -> str:
+    return dash.to_svg(dash.CHARTS[key](language, mine=list(mine)), language)
 
 
-@lru_cache(maxsize=3)
-def _deck(language: str) -> bytes:
-    return dash.build_deck(language)
+@lru_cache(maxsize=6)
+def _deck(language: str, mine: tuple, documents: int) -> bytes:
+    return dash.build_deck(language, mine=list(mine), documents=documents)
 
 
 def kpi(fid: str, container=None) -> None:
+    """A headline figure: value, label (wrapping, never cut), its quote and source."""
     f = dash.get(fid)
     where = container or st
-    with where.container(border=True):
-        st.metric(f.label(lang()), dash.format_value(f, lang()))
-        st.caption(f"“{f.quote}”")
-        st.page_link("app_pages/documents.py", label=dash.source_line(f.doc, lang())[:60] + "…",
-                     icon=":material/format_quote:", query_params={"doc": f.doc, "lang": lang(), "quote": f.quote})
+    source = dash.source_line(f.doc, lang())
+    where.html(f"<div class='hkai-kpi'><div class='hkai-kpi-label'>{html_text(f.label(lang()))}</div>"
+               f"<div class='hkai-kpi-value'>{html_text(dash.format_value(f, lang()))}</div>"
+               f"<blockquote class='hkai-kpi-quote'>{html_text(f.quote)}</blockquote>"
+               f"<div class='hkai-kpi-source'>{html_text(source)}</div></div>")
+    if not presenting():
+        where.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/format_quote:",
+                        query_params={"doc": f.doc, "lang": lang(), "quote": f.quote, **ws_param()})
+
+
+def ws_param() -> dict:
+    token = st.session_state.get("app_ws")
+    return {"ws": token} if token else {}
 
 
 def kpi_row(ids: list[str]) -> None:
@@ -49,24 +80,44 @@ def kpi_row(ids: list[str]) -> None:
 
 
 def chart(key: str) -> None:
-    language = lang()
+    language, present = lang(), presenting()
+    mine = my_figures()
+    spec = dash.CHARTS[key](language, mine=mine, style=Style(present=present))
     # The export keeps its fixed size; on screen the chart takes the page width.
-    spec = dash.CHARTS[key](language)
-    st.altair_chart(spec.properties(width="container"), width="stretch", height=int(spec.height) + 110, theme=None)
-    figs = dash.CHART_FIGURES[key]()
+    st.altair_chart(spec.chart.properties(width="container"), width="stretch",
+                    height=int(spec.chart.height) + (170 if present else 120), theme=None)
+    if present:
+        return
+    frozen = tuple(mine)
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("dash.png"), partial(_png, key, language), file_name=f"hkai-{key}-{language}.png",
+    c1.download_button(t("dash.png"), partial(_png, key, language, frozen), file_name=f"hkai-{key}-{language}.png",
                        mime="image/png", key=f"dash_png_{key}", icon=":material/image:")
-    c2.download_button(t("dash.svg"), partial(_svg, key, language), file_name=f"hkai-{key}-{language}.svg",
+    c2.download_button(t("dash.svg"), partial(_svg, key, language, frozen), file_name=f"hkai-{key}-{language}.svg",
                        mime="image/svg+xml", key=f"dash_svg_{key}", icon=":material/draw:")
-    c3.download_button(t("dash.csv"), dash.to_csv(figs, language), file_name=f"hkai-{key}-{language}.csv",
+    c3.download_button(t("dash.csv"), dash.to_csv(spec, language), file_name=f"hkai-{key}-{language}.csv",
                        mime="text/csv", key=f"dash_csv_{key}", icon=":material/table:")
     with st.expander(t("dash.sources"), expanded=False):
-        frame = dash.figures_frame(figs, language).drop(columns=["id", "value", "unit", "currency"])
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(dash.figures_frame(spec.rows, language), hide_index=True, width="stretch")
+
+
+def counts_chart() -> None:
+    """The visitor's counts beside the shipped counts of the same unit."""
+    spec = dash.counts(lang(), mine=my_figures(), style=Style(present=presenting()))
+    if spec is None:
+        st.caption(t("dash.custom_hint"))
+        return
+    st.altair_chart(spec.chart, theme=None)
+    if not presenting():
+        with st.expander(t("dash.sources"), expanded=False):
+            st.dataframe(dash.figures_frame(spec.rows, lang()), hide_index=True, width="stretch")
 
 
 def briefing_button() -> None:
-    st.download_button(t("dash.briefing"), partial(_deck, lang()), file_name=f"hkai-briefing-{lang()}.pptx",
+    if presenting():
+        return
+    lib = get_library(wait=False)
+    documents = len(lib.documents(visible_owners())) if lib else 2
+    st.download_button(t("dash.briefing"), partial(_deck, lang(), tuple(my_figures()), documents),
+                       file_name=f"hkai-briefing-{lang()}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="dash_briefing", icon=":material/slideshow:", type="primary")

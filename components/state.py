@@ -8,6 +8,7 @@ language and private workspace live in session state and in the link.
 from __future__ import annotations
 
 import logging
+import threading
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -36,25 +37,57 @@ def get_settings() -> Settings:
     return load_settings(secrets=_secrets())
 
 
+class LibraryLoader:
+    """Builds the shared library in a thread of its own, so the first visitor's
+    page paints at once while the store opens, the model loads and the seeds
+    are indexed; whoever needs the library waits for it (with a spinner)."""
+
+    def __init__(self, settings: Settings):
+        self.lib: Library | None = None
+        self.error: Exception | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._build, args=(settings,), name="hkai-library", daemon=True).start()
+
+    def _build(self, settings: Settings) -> None:
+        try:
+            lib = Library(settings)
+            lib.ensure_seeds()
+            purged = lib.purge()
+            if purged:
+                logger.info("purged %d idle workspaces", len(purged))
+            self.lib = lib
+        except StoreLockedError as exc:
+            self.error = exc
+        except Exception as exc:  # the operator gets the traceback; visitors a sentence
+            logger.exception("the library could not be built")
+            self.error = exc
+        finally:
+            self.done.set()
+
+
 @st.cache_resource(max_entries=1, show_spinner=False)
-def _library() -> Library:
-    lib = Library(get_settings())
-    lib.ensure_seeds()
-    purged = lib.purge()
-    if purged:
-        logger.info("purged %d idle workspaces", len(purged))
-    return lib
+def _loader() -> LibraryLoader:
+    return LibraryLoader(get_settings())
 
 
-def get_library() -> Library | None:
-    """The shared library, with the seeds indexed; None (and a message shown)
-    when the store cannot be opened."""
-    try:
-        with st.spinner(i18n.t("docs.indexing_seeds", lang())):
-            return _library()
-    except StoreLockedError as exc:
-        st.error(f"{i18n.t('error.store_locked', lang())} {exc}")
-        return None
+def library_ready() -> bool:
+    return _loader().done.is_set()
+
+
+def get_library(wait: bool = True) -> Library | None:
+    """The shared library, with the seeds indexed. With wait=False, None while
+    it is still loading; None (and a message shown) when it cannot be opened."""
+    loader = _loader()
+    if not loader.done.is_set():
+        if not wait:
+            return None
+        with st.spinner(i18n.t("ask.loading", lang())):
+            loader.done.wait()
+    if isinstance(loader.error, StoreLockedError):
+        st.error(f"{i18n.t('error.store_locked', lang())} {loader.error}")
+    elif loader.error is not None:
+        st.error(i18n.t("error.generic", lang()))
+    return loader.lib
 
 
 def lang() -> str:
@@ -101,6 +134,19 @@ def owner() -> str | None:
 def visible_owners() -> list[str]:
     mine = owner()
     return [PUBLIC, mine] if mine else [PUBLIC]
+
+
+def presenting() -> bool:
+    """Presentation mode (`?present=1`): large type, no exports, a bar to move between dashboards."""
+    return st.query_params.get("present") == "1"
+
+
+def link_params(**extra) -> dict:
+    """What every link inside the app carries: the language and the private workspace."""
+    params = {"lang": lang()}
+    if st.session_state.get("app_ws"):
+        params["ws"] = st.session_state["app_ws"]
+    return {**params, **{k: v for k, v in extra.items() if v is not None}}
 
 
 def answer_mode() -> str:

@@ -105,6 +105,22 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def cmd_deck(args) -> int:
+    """The briefing deck from the command line: the curated figures, plus the
+    figures of any shared (non-seed) document in the library."""
+    from .dashboards import build_deck, visitor_figures
+    from .library import seed_manifest
+
+    lib = _open(args)
+    seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
+    records = lib.documents(["public"])
+    extra = [lib.document(r["doc_id"]) for r in records if r["doc_id"] not in seeds]
+    out = Path(args.out or f"hkai-briefing-{args.lang}.pptx")
+    out.write_bytes(build_deck(args.lang, mine=visitor_figures([d for d in extra if d]), documents=len(records)))
+    _emit({"deck": str(out), "lang": args.lang, "bytes": out.stat().st_size}, args.json, f"wrote {out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench import run_bench
 
@@ -134,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
     p = common(sub.add_parser("facts", help="figures found in the indexed documents"))
     p.set_defaults(func=cmd_facts)
+    p = common(sub.add_parser("deck", help="the briefing deck (PowerPoint, 16:9)"))
+    p.add_argument("--lang", choices=["en", "zh-Hant", "zh-Hans"], default="en")
+    p.add_argument("--out", help="file to write (default: hkai-briefing-LANG.pptx)")
+    p.set_defaults(func=cmd_deck)
     p = common(sub.add_parser("purge", help="remove workspaces nobody opened for a while, with their documents"))
     p.add_argument("--idle-hours", type=float, help="default: HKAI_WORKSPACE_TTL_HOURS (168)")
     p.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")

@@ -13,12 +13,14 @@ from dataclasses import asdict, dataclass
 from .text import split_sentences, to_script
 
 _SCALE = {"萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "千": 1e3, "百萬": 1e6, "百万": 1e6,
-          "million": 1e6, "billion": 1e9, "thousand": 1e3, "": 1.0}
+          "million": 1e6, "billion": 1e9, "thousand": 1e3, "bn": 1e9, "b": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3,
+          "": 1.0}
 _NUM = r"(?<![A-Za-z\d.,])(\d[\d,]*(?:\.\d+)?)"
 _MONEY = re.compile(
     r"(?P<pre>HK\$|US\$|RMB|港幣|港币)?\s?" + _NUM + r"\s?(?P<scale>百萬|百万|萬|万|億|亿|千|million|billion)?\s?"
     r"(?P<cur>港元|港幣|港币|美元|人民幣|人民币|元)", re.I)
-_MONEY_EN = re.compile(r"(?P<pre>HK\$|US\$)\s?" + _NUM + r"\s?(?P<scale>million|billion|thousand)?", re.I)
+_MONEY_EN = re.compile(r"(?P<pre>HK\$|US\$|RMB|CNY)\s?" + _NUM
+                       + r"\s?(?P<scale>million|billion|thousand|bn|mn|[bmk](?![a-z]))?", re.I)
 _COMPUTE = re.compile(_NUM + r"\s?(?P<unit>PFLOPS|EFLOPS|TFLOPS)", re.I)
 _PERCENT = re.compile(r"(?P<dir>升|跌|漲|涨|上升|下跌|收跌|up|down|rose|fell)?\s?" + _NUM + r"\s?(?:%|％)", re.I)
 _AREA = re.compile(_NUM + r"\s?(?P<unit>公頃|公顷|hectares?|平方米|平方公里)", re.I)
@@ -34,7 +36,7 @@ _COUNT_BEFORE = re.compile(
     + _NUM + r"\s?(?P<scale>萬|万|億|亿|million|billion)?\s?(?:次|個|个|名|人)?", re.I)
 
 _CURRENCY = {"港元": "HKD", "港幣": "HKD", "港币": "HKD", "hk$": "HKD", "美元": "USD", "us$": "USD",
-             "人民幣": "CNY", "人民币": "CNY", "rmb": "CNY", "元": ""}
+             "人民幣": "CNY", "人民币": "CNY", "rmb": "CNY", "cny": "CNY", "元": ""}
 
 
 @dataclass

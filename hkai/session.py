@@ -33,7 +33,8 @@ def upload(lib, data: bytes, name: str, owner: str, lang: str) -> UploadOutcome:
         return UploadOutcome(name, True, i18n.t("docs.duplicate", lang, name=name, title=result.duplicate_of))
     if result.status == "unchanged":
         return UploadOutcome(name, True, i18n.t("docs.unchanged", lang, name=name))
-    return UploadOutcome(name, True, i18n.t("docs.added", lang, name=name, chunks=result.chunks))
+    return UploadOutcome(name, True, i18n.t("docs.added", lang, name=name,
+                                            chunks=i18n.plural("docs.passages", result.chunks, lang)))
 
 
 @dataclass

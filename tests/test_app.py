@@ -4,6 +4,7 @@ citations in each language."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.state import _loader
 from hkai.config import PROJECT_ROOT
 
 
@@ -11,15 +12,15 @@ from hkai.config import PROJECT_ROOT
 def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HKAI_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("HKAI_EMBEDDING_MODEL", "none")
-    from components.state import _library, get_settings
-    _library.clear()
+    from components.state import _loader, get_settings
+    _loader.clear()
     get_settings.clear()
     yield
-    try:
-        _library().close()
-    except Exception:  # noqa: BLE001 - a test that held the store may have left no library
-        pass
-    _library.clear()
+    loader = _loader()
+    loader.done.wait(120)
+    if loader.lib is not None:
+        loader.lib.close()
+    _loader.clear()
     get_settings.clear()
 
 
@@ -28,6 +29,8 @@ def run_app(lang="en", page=None, **params):
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v
+    at.run()
+    _loader().done.wait(120)  # the library loads in the background: the page is drawn again once it is there
     at.run()
     if page:
         at.switch_page(page).run()
@@ -104,17 +107,22 @@ def test_dashboard_pages_show_figures_with_quotes(app_env, page, title, metrics)
     at = run_app("zh-Hant", page=page)
     assert not at.exception
     assert at.title[0].value == title
-    main_metrics = [m for m in at.main.metric]
-    assert len(main_metrics) == metrics
+    cards = [h.value for h in at.main.html if "hkai-kpi'" in h.value]
+    assert len(cards) == metrics
+    assert all("hkai-kpi-quote" in c and "hkai-kpi-source" in c for c in cards)  # every KPI has its quote and source
     if page.endswith("market.py"):
         assert len(at.main.table[0].value) == 3  # the three models, as a real table
-    captions = " ".join(c.value for c in at.main.caption)
-    assert captions.count("“") >= metrics  # every KPI has its quote under it
+    assert any(b.key == "dash_briefing" for b in at.main.get("download_button"))  # the deck from every page
 
 
-def test_presentation_mode_hides_the_sidebar(app_env):
-    at = run_app("en", page="app_pages/overview.py", present="1")
+def test_presentation_mode_hides_the_sidebar_and_exports(app_env):
+    at = run_app("en", page="app_pages/investment.py", present="1")
     assert not at.exception and len(at.sidebar.metric) == 0
+    assert not at.main.get("download_button") and not at.main.expander
+    links = {link.proto.page: link.proto.label for link in at.main.get("page_link")}
+    assert any("Previous: Overview" in label for label in links.values())
+    assert any("Next: Compute" in label for label in links.values())
+    assert any("Exit presentation" in label for label in links.values())
 
 
 def test_llm_mode_streams_a_checked_answer_and_can_be_switched_off(app_env, llm_stub):
@@ -166,14 +174,21 @@ def test_thumbs_feedback_is_recorded(app_env, tmp_path, monkeypatch):
     assert entries[0]["question"] == "數碼港" and entries[0]["score"] == 1
 
 
-def test_figures_picked_on_documents_page_chart_on_overview(app_env):
-    at = run_app("en", page="app_pages/documents.py")
-    at.multiselect(key="docs_pick_002").set_value([0, 1]).run()
-    assert not at.exception and len(at.session_state["dash_custom"]) == 2
-    at.switch_page("app_pages/overview.py").run()
+def test_a_visitors_figures_join_the_charts_by_themselves(app_env, tmp_path):
+    from hkai import workspaces
+
+    run_app("en")  # builds the shared library
+    token = workspaces.mint()
+    lib = _loader().lib
+    lib.add_upload("The Shatin data centre fund is HK$3.5bn. 園區有300家企業進駐。".encode(), "shatin.txt",
+                   workspaces.owner_of(token))
+    at = run_app("en", page="app_pages/investment.py", ws=token)
     assert not at.exception
-    frames = [d.value for d in at.main.dataframe]
-    assert any("quote" in f.columns and len(f) == 2 for f in frames)
+    sources = [d.value for d in at.main.dataframe]
+    assert any((f["Origin"] == "from your documents").any() and f["Amount"].str.contains("HK\\$3.5bn").any()
+               for f in sources), sources
+    other = run_app("en", page="app_pages/investment.py")  # without the token: only the shipped figures
+    assert not any((f["Origin"] == "from your documents").any() for f in (d.value for d in other.main.dataframe))
 
 
 def test_llm_calls_per_session_are_limited(app_env, llm_stub, monkeypatch):

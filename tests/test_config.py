@@ -24,14 +24,14 @@ def test_limits_and_expiry_have_documented_defaults():
 
 
 def test_app_reads_the_secrets_table_without_touching_the_environment(tmp_path, monkeypatch):
-    from components.state import _library, get_settings
+    from components.state import _loader, get_settings
 
     monkeypatch.setenv("HKAI_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("HKAI_EMBEDDING_MODEL", "none")
     monkeypatch.setenv("HKAI_LLM_MODEL", "env-model")
     for var in ("HKAI_LLM_BASE_URL", "HKAI_LLM_API_KEY", "HKAI_LLM_PROVIDER"):
         monkeypatch.delenv(var, raising=False)
-    _library.clear()
+    _loader.clear()
     get_settings.clear()
     before = dict(os.environ)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
@@ -39,11 +39,14 @@ def test_app_reads_the_secrets_table_without_touching_the_environment(tmp_path, 
                           "HKAI_LLM_API_KEY": "sk-secret"}
     try:
         at.run()
+        _loader().done.wait(120)
+        at.run()
         assert not at.exception
         captions = " ".join(c.value for c in at.sidebar.caption)
         assert "env-model" in captions and "secret-model" not in captions  # the environment wins
         assert dict(os.environ) == before and "sk-secret" not in os.environ.values()
     finally:
-        _library().close()
-        _library.clear()
+        _loader().done.wait(120)
+        _loader().lib.close()
+        _loader.clear()
         get_settings.clear()

@@ -6,7 +6,8 @@ import re
 import pytest
 from PIL import Image
 
-from hkai import dashboard as dash
+from hkai import dashboards as dash
+from hkai.dashboards.charts import Style
 from hkai.config import SEEDS_DIR
 from hkai.documents import load_path
 from hkai.figures import extract_figures, load_curated
@@ -68,50 +69,68 @@ def test_extraction_ignores_version_numbers():
 @pytest.mark.parametrize("key", list(dash.CHARTS))
 @pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
 def test_each_chart_is_valid_vega_lite_with_its_figures(key, lang):
-    spec = dash.CHARTS[key](lang).to_dict(validate=True)
-    values = spec["datasets"][next(iter(spec["datasets"]))]
-    ids = {v["id"] for v in values}
-    assert ids == {f.id for f in dash.CHART_FIGURES[key]()}
+    spec = dash.CHARTS[key](lang)
+    values = values_of(spec.chart.to_dict(validate=True))
+    assert {v["id"] for v in values} == {r.id for r in spec.rows} and spec.rows
     assert all(v["quote"] and v["source"] for v in values)  # every mark carries its quote and source
 
 
+def values_of(spec: dict) -> list[dict]:
+    return spec["datasets"][next(iter(spec["datasets"]))]
+
+
 def test_investment_converts_us_dollars_at_the_peg():
-    values = dash.investment_chart("en").to_dict()
-    rows = {v["id"]: v for v in values["datasets"][next(iter(values["datasets"]))]}
-    assert rows["web3hub_fund"]["hkd_m"] == pytest.approx(78.0)
-    assert rows["rd_institute"]["hkd_m"] == pytest.approx(1000.0)
-    assert "7.8" in values["title"]["subtitle"]
+    spec = dash.CHARTS["investment"]("en")
+    rows = {v["id"]: v for v in values_of(spec.chart.to_dict())}
+    assert rows["web3hub_fund"]["value"] == pytest.approx(78.0)
+    assert rows["rd_institute"]["value"] == pytest.approx(1000.0)
+    assert "7.8" in spec.chart.to_dict()["title"]["subtitle"]
 
 
 def test_compute_chart_states_cyberport_share():
     assert dash.compute_share() == pytest.approx(0.6)
-    assert "60%" in dash.compute_chart("en").to_dict()["title"]["subtitle"]
+    assert "60%" in dash.CHARTS["compute"]("en").chart.to_dict()["title"]["subtitle"]
 
 
-def test_png_export_is_a_real_image_with_chinese_labels():
-    png = dash.to_png(dash.investment_chart("zh-Hant"), scale=2)
-    image = Image.open(io.BytesIO(png))
+def test_bars_are_drawn_largest_first():
+    spec = dash.CHARTS["investment"]("zh-Hant").chart.to_dict()
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    values = {v["label"]: v["value"] for v in values_of(spec)}
+    assert [values[label] for label in order] == sorted(values.values(), reverse=True)
+
+
+def test_market_value_labels_have_room_on_both_sides():
+    spec = dash.CHARTS["market"]("zh-Hans").chart.to_dict()
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    low = min(v["value"] for v in values_of(spec))
+    assert domain[0] < low * 1.3  # -5.39% has space for its label left of the bar, away from the axis labels
+    aligns = {layer["mark"].get("align") for layer in spec["layer"] if layer["mark"]["type"] == "text"}
+    assert aligns == {"left", "right"}
+
+
+def test_dates_and_csv_headers_follow_the_reader():
+    timeline = values_of(dash.CHARTS["timeline"]("zh-Hant").chart.to_dict())
+    assert "2023年初" in {v["date"] for v in timeline} and not any("early" in v["date"] for v in timeline)
+    csv = dash.to_csv(dash.CHARTS["compute"]("zh-Hant"), "zh-Hant").decode("utf-8-sig")
+    header = csv.splitlines()[0].split(",")
+    assert header == ["項目", "數額", "數值", "日期", "引文", "來源", "出處"]  # one value column, in Chinese
+    assert "香港总算力目前已达5000 PFLOPS" in csv
+
+
+def test_presentation_style_enlarges_chart_text():
+    normal = dash.CHARTS["compute"]("en").chart.to_dict()
+    big = dash.CHARTS["compute"]("en", style=Style(present=True)).chart.to_dict()
+    assert big["config"]["axis"]["labelFontSize"] > normal["config"]["axis"]["labelFontSize"]
+    assert big["config"]["axis"]["labelLimit"] > normal["config"]["axis"]["labelLimit"]
+
+
+def test_png_and_svg_exports_carry_a_source_line():
+    spec = dash.CHARTS["investment"]("zh-Hant")
+    image = Image.open(io.BytesIO(dash.to_png(spec, "zh-Hant", scale=2)))
     assert image.format == "PNG" and image.width > 1000 and image.height > 200
-    svg = dash.to_svg(dash.investment_chart("zh-Hant"))
-    assert "<svg" in svg and "香港人工智能研發院" in svg
-
-
-def test_csv_export_has_quotes_and_sources():
-    csv = dash.to_csv(dash.CHART_FIGURES["compute"](), "en").decode("utf-8-sig")
-    assert "香港总算力目前已达5000 PFLOPS" in csv and "People's Daily" in csv
-
-
-def test_briefing_deck_has_title_chart_and_sources_slides():
-    from pptx import Presentation
-
-    deck = Presentation(io.BytesIO(dash.build_deck("zh-Hant")))
-    slides = list(deck.slides)
-    assert len(slides) == 2 + len(dash.CHARTS)
-    assert slides[0].shapes.title.text == "香港人工智能簡報"
-    texts = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
-    assert any("5,000 PFLOPS" in t and "香港总算力目前已达5000 PFLOPS" in t for t in texts)
-    assert sum(1 for slide in slides for s in slide.shapes if s.shape_type == 13) == len(dash.CHARTS)  # pictures
-    assert "資料來源" in texts[-1] and "文匯報" in texts[-1]
+    svg = dash.to_svg(spec, "zh-Hant")
+    assert "<svg" in svg and "香港人工智能研發院" in svg and "資料來源：" in svg and "文匯報" in svg
+    assert svg.rstrip().endswith("</svg>")
 
 
 def test_model_comparison_table_has_three_models_and_six_columns():
@@ -132,10 +151,41 @@ def test_dashboard_table_quotes_are_verbatim(seed_texts):
                     assert re.sub(r"\s+", "", part) in flat, (row["name"], col, part)
 
 
-def test_custom_chart_keeps_units_apart_and_carries_quotes():
-    rows = [{"label": "a", "value": 5e7, "unit": "", "currency": "HKD", "quote": "撥款5,000萬元", "source": "x"},
-            {"label": "b", "value": 16, "unit": "实验室", "currency": "", "quote": "16所", "source": "y"}]
-    spec = dash.custom_chart(rows, "en").to_dict(validate=True)
-    assert spec["facet"]["row"]["field"] == "unit_label" and spec["resolve"]["scale"]["x"] == "independent"
-    values = spec["datasets"][next(iter(spec["datasets"]))]
-    assert {v["unit_label"] for v in values} == {"HKD", "实验室"} and all(v["quote"] for v in values)
+# ---- the visitor's own figures ---------------------------------------------------
+
+def visitor_doc(text: str, name: str = "mine.txt"):
+    from hkai.documents import load_bytes
+
+    return load_bytes(text.encode(), name, owner="ws:x")
+
+
+@pytest.mark.parametrize("written,value,currency", [
+    ("HK$3.5bn", 3.5e9, "HKD"), ("35億港元", 3.5e9, "HKD"), ("港幣35億元", 3.5e9, "HKD"), ("US$10m", 1e7, "USD"),
+    ("1,000萬美元", 1e7, "USD"), ("HK$500k", 5e5, "HKD"), ("RMB 2 billion", 2e9, "CNY"), ("20亿人民币", 2e9, "CNY"),
+    ("HK$1.2 million", 1.2e6, "HKD"), ("3,500萬港元", 3.5e7, "HKD"),
+])
+def test_amounts_parse_in_every_form(written, value, currency):
+    found = [f for f in extract_figures(f"政府撥款{written}支持研發。") if f.kind == "money"]
+    assert found and found[0].value == pytest.approx(value) and found[0].currency == currency, found
+
+
+def test_one_amount_written_two_ways_is_one_value_and_joins_the_investment_chart():
+    doc = visitor_doc("The Shatin data centre fund is HK$3.5bn (35億港元). 沙田數據中心提供800 PFLOPS算力。"
+                      "The park hosts 300 companies. 園區有300家企業進駐。")
+    mine = dash.visitor_figures([doc])
+    assert [(f.metric, f.value) for f in mine if f.metric == "money"] == [("money", 3.5e9)]
+    assert [(f.metric, f.value) for f in mine if f.metric.startswith("count")] == [("count:companies", 300)]
+    investment = values_of(dash.CHARTS["investment"]("en", mine=mine).chart.to_dict())
+    yours = [v for v in investment if v["origin"] == "from your documents"]
+    assert len(yours) == 1 and yours[0]["value"] == pytest.approx(3500) and "HK$3.5bn" in yours[0]["quote"]
+    assert {"rd_institute", "cyberport_web3"} <= {v["id"] for v in investment}  # the curated figures stay
+    compute = values_of(dash.CHARTS["compute"]("zh-Hant", mine=mine).chart.to_dict())
+    assert any(v["value"] == 800 and v["origin"] == "來自你的文件" for v in compute)
+    counts = dash.counts("en", mine=mine)
+    units = {v["unit"] for v in values_of(counts.chart.to_dict())}
+    assert units == {"companies"}  # 300 companies and 300家企業 are one unit, beside the curated firm counts
+
+
+def test_rmb_is_not_charted_without_a_rate():
+    mine = dash.visitor_figures([visitor_doc("研究院獲得20亿人民币資助。")])
+    assert not [f for f in mine if f.metric == "money"]
