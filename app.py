@@ -91,7 +91,8 @@ def presentation_bar() -> None:
     if i + 1 < len(dashboards):
         nxt.page_link(dashboards[i + 1], label=f"{t('present.next')}: {dashboards[i + 1].title}",
                       icon=":material/arrow_forward:", query_params=link_params(present="1"))
-    out.page_link(page, label=t("present.exit"), icon=":material/close:", query_params=link_params())
+    # present=0, not no parameter: Streamlit keeps the address bar as it was when a link leads to the same page
+    out.page_link(page, label=t("present.exit"), icon=":material/close:", query_params=link_params(present="0"))
 
 
 def sidebar_status(lib) -> None:
@@ -125,6 +126,8 @@ try:
     if presenting():
         presentation_bar()
     else:
+        if "present" in st.query_params:  # after "Exit presentation": the address bar drops it too
+            del st.query_params["present"]
         navigation()
         if page in dashboards:
             st.page_link(page, label=t("present.start"), icon=":material/present_to_all:",

@@ -98,7 +98,8 @@ def figures_in_sentence(sentence: str) -> list[tuple[str, float, str, str, str]]
         if free(m):
             value = _number(m.group(2)) * _SCALE[(m.group("scale") or "").lower()]
             add(m, "count", value, m.group("what"), "")
-    return found
+    order = {raw: i for i, (_, _, _, _, raw) in enumerate(found)}
+    return sorted(found, key=lambda f: (sentence.find(f[4]), order[f[4]]))  # in reading order
 
 
 # ---- dates --------------------------------------------------------------------

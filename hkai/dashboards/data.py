@@ -151,17 +151,21 @@ def normalise(kind: str, value: float, unit: str, currency: str) -> tuple[str, f
     return None
 
 
-def _clause(quote: str, raw: str, width: int = 28) -> str:
-    """The clause around a figure, as its label: what it is a figure of."""
-    at = quote.find(raw)
-    clauses = re.split(r"(?<=[，,；;。.])", quote)
-    pos = 0
-    for c in clauses:
-        if pos <= at < pos + len(c):
-            c = c.strip(" ，,；;。.")
-            return c if len(c) <= width else c[:width - 1] + "…"
-        pos += len(c)
-    return raw
+_TRAIL = re.compile(r"(?:\s+(?:is|was|are|were|of|at|has|have|hosts?|totals?|reached|stands at|about|around|over|nearly)|"
+                    r"(?:為|为|是|有|擁有|拥有|達|达|約|约|共|提供|投入|撥款|拨款|預留|预留|達到|达到|超過|超过|逾))+\s*$", re.I)
+
+
+def _label(quote: str, raw: str, width: int = 32) -> str:
+    """What a figure is a figure of: the words before it in its clause
+    ("The Shatin data park fund is HK$3.5bn" -> "The Shatin data park fund")."""
+    at = max(0, quote.find(raw))
+    start = max((m.end() for m in re.finditer(r"[，,；;。！？!?]|\.(?=\s)", quote[:at])), default=0)
+    before = _TRAIL.sub("", quote[start:at]).strip(" ：:（(「“\"'")
+    if len(before) < 2:  # nothing before it: the clause it stands in
+        end = min((m.start() for m in re.finditer(r"[，,；;。！？!?]|\.(?=\s|$)", quote[at + len(raw):])),
+                  default=len(quote) - at - len(raw))
+        before = quote[start:at + len(raw) + end].strip()
+    return before if len(before) <= width else "…" + before[-(width - 1):]
 
 
 def visitor_figures(documents: list) -> list[VisitorFigure]:
@@ -170,12 +174,14 @@ def visitor_figures(documents: list) -> list[VisitorFigure]:
     out: list[VisitorFigure] = []
     seen: set[tuple[str, float]] = set()
     for doc in documents:
-        for f in extract_figures(doc.clean_text, doc.doc_id, doc.source):
+        found = extract_figures(doc.clean_text, doc.doc_id, doc.source)
+        # In reading order, so "HK$3.5bn (35億港元)" is shown as its first writing.
+        for f in sorted(found, key=lambda f: (doc.clean_text.find(f.quote), f.quote.find(f.raw))):
             norm = normalise(f.kind, f.value, f.unit, f.currency)
             if norm is None or (norm[0], round(norm[1], 6)) in seen:
                 continue
             seen.add((norm[0], round(norm[1], 6)))
-            out.append(VisitorFigure(norm[0], norm[1], _clause(f.quote, f.raw), f.raw, f.quote,
+            out.append(VisitorFigure(norm[0], norm[1], _label(f.quote, f.raw), f.raw, f.quote,
                                      f"{doc.title} ({doc.source})", doc.doc_id))
     return out
 

@@ -1,0 +1,116 @@
+"""In real Chromium: presentation mode you can drive, links that keep the
+language and the question, the viewer at the cited sentence, and a visitor's
+figure on the chart of its metric."""
+
+import csv
+import io
+import re
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .browser import CHROMIUM, ask, settle, shot
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
+
+
+def params(url: str) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def until_url(page, test, timeout: float = 30) -> None:
+    """Streamlit changes the address with the history API, which fires no load event: poll it."""
+    deadline = time.time() + timeout
+    while not test(page.url):
+        assert time.time() < deadline, page.url
+        time.sleep(0.2)
+
+
+def test_presentation_mode_moves_between_dashboards_and_out(page, app_url):
+    page.goto(f"{app_url}/overview?lang=en&present=1")
+    page.get_by_text("Hong Kong AI at a glance").wait_for(timeout=60000)
+    page.locator(".hkai-kpi").nth(5).wait_for()
+    assert not page.locator("[data-testid=stSidebar]").is_visible()
+    assert page.get_by_role("button", name=re.compile("Download")).count() == 0
+    shot(page, "present-overview-en")
+    page.get_by_role("link", name=re.compile("Next: Investment")).click()
+    page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)
+    assert urlparse(page.url).path == "/investment" and params(page.url) == {"present": "1", "lang": "en"}
+    page.locator("canvas, svg.marks").first.wait_for(timeout=30000)
+    assert page.locator("[data-testid=stExpander]").count() == 0  # no "Sources" expanders while presenting
+    shot(page, "present-investment-en")
+    page.get_by_role("link", name=re.compile("Next: Compute")).click()
+    page.get_by_role("link", name=re.compile("Previous: Investment")).click()
+    page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)
+    page.get_by_role("link", name=re.compile("Exit presentation")).click()
+    page.get_by_role("link", name=re.compile("^Present$")).wait_for(timeout=60000)
+    until_url(page, lambda url: "present" not in params(url))
+    page.locator("[data-testid=stSidebar]").wait_for(state="visible", timeout=30000)
+
+
+def test_language_stays_in_the_link_across_a_sidebar_click(page, app_url):
+    page.goto(f"{app_url}/?lang=en")
+    settle(page, "Ask the documents")
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").click()
+    page.get_by_role("option", name="简体中文").click()
+    page.get_by_text("向文件提问").wait_for(timeout=30000)
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="概览").click()
+    page.get_by_role("heading", name="香港人工智能概览").wait_for(timeout=60000)
+    assert params(page.url)["lang"] == "zh-Hans"
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="投资").click()
+    page.get_by_role("heading", name="资金承诺").wait_for(timeout=60000)
+    assert params(page.url)["lang"] == "zh-Hans"
+    shot(page, "investment-zh-Hans")
+
+
+def test_asking_puts_the_question_in_the_link_and_the_link_reproduces_the_answer(browser, page, app_url):
+    page.goto(f"{app_url}/?lang=en")
+    settle(page, "Ask the documents")
+    question = "How much has the government reserved for the Hong Kong AI R&D Institute?"
+    ask(page, question)
+    answer = page.locator(".hkai-answer").first
+    answer.wait_for(timeout=60000)
+    until_url(page, lambda url: "q" in params(url))
+    assert params(page.url)["q"] == question
+    first = answer.inner_text()
+    assert first.startswith("In the sources: HK$1 billion")
+    page.get_by_role("button", name=re.compile("Copy link to this answer")).click()
+    link = page.locator("[data-testid=stPopoverBody] [data-testid=stCode]").inner_text().strip()
+    assert params(link) == {"lang": "en", "q": question}
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other.goto(link)
+    other.locator(".hkai-answer").first.wait_for(timeout=60000)
+    assert other.locator(".hkai-answer").first.inner_text() == first
+    shot(other, "ask-from-shared-link")
+    other.context.close()
+    # The source card opens the document with the cited sentence marked, not a whole block.
+    page.get_by_role("link", name="Open the document at this passage").first.click()
+    mark = page.locator("mark#hkai-at")
+    mark.wait_for(timeout=60000)
+    assert "10亿港元" in mark.inner_text() and len(mark.inner_text()) < 120
+    assert params(page.url)["lang"] == "en"
+    shot(page, "viewer-cited-sentence")
+
+
+def test_a_visitors_figure_lands_on_the_chart_of_its_metric(page, app_url, tmp_path):
+    note = tmp_path / "shatin.md"
+    note.write_text("# Shatin data park\n\nThe Shatin data park fund is HK$3.5bn (35億港元), says the plan.",
+                    encoding="utf-8")
+    page.goto(f"{app_url}/documents?lang=en")
+    settle(page, "Document library")
+    page.locator("input[type=file]").set_input_files(str(note))
+    page.get_by_text("Added shatin.md", exact=False).wait_for(timeout=60000)
+    until_url(page, lambda url: "ws" in params(url))
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Investment").click()
+    page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)
+    assert "ws" in params(page.url)  # the workspace travels with the sidebar link
+    page.locator("canvas, svg.marks").first.wait_for(timeout=30000)
+    shot(page, "investment-with-visitor-figure")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Data (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    mine = [r for r in rows if r["Origin"] == "from your documents"]
+    assert len(mine) == 1 and mine[0]["Value"] == "3500.0" and "HK$3.5bn" in mine[0]["Quote"]
+    assert "Hong Kong AI R&D Institute (reserved)" in {r["Figure"] for r in rows}  # curated figures stay
