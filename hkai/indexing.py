@@ -28,7 +28,7 @@ from .config import PIPELINE_VERSION
 from .documents import Document, LoadError
 from .embeddings import DenseEncoder
 from .sparse import BM25SparseEmbeddings, terms
-from .store import BATCH, DENSE, SPARSE, Store, match, point_id
+from .store import BATCH, DENSE, LATENT, SPARSE, Store, match, point_id
 from .text import to_simplified
 
 logger = logging.getLogger(__name__)
@@ -75,12 +75,16 @@ class Indexer:
         sparse = [self.sparse.embed_document_terms(terms(t)) for t in texts]
         # The dense model reads Simplified Chinese better than Traditional (multilingual-e5 on
         # XQuAD: hit@1 0.765 folded against 0.755 as written), so it gets the folded script.
-        dense = self.dense.embed_documents([to_simplified(t) for t in texts]) if self.dense is not None else None
+        folded = [to_simplified(t) for t in texts]
+        dense = self.dense.embed_documents(folded) if self.dense is not None else None
+        latent = self.dense.latent(folded) if self.dense is not None and self.dense.has_latent else None
         points = []
         for j, chunk in enumerate(batch):
             vector = {SPARSE: models.SparseVector(indices=sparse[j].indices, values=sparse[j].values)}
             if dense is not None:
                 vector[DENSE] = dense[j]
+            if latent is not None:
+                vector[LATENT] = models.SparseVector(indices=latent[j][0], values=latent[j][1])
             points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload={
                 "doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
                 "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
@@ -174,7 +178,7 @@ class Indexer:
 
     def rebuild(self) -> None:
         dim = self.dense.dim if self.dense is not None else 0
-        self.store.create_chunks(self.target, dim)
+        self.store.create_chunks(self.target, dim, latent=self.dense is not None and self.dense.has_latent)
         key = f"build:{self.target}"
         done = set((self.store.get_meta(key) or {}).get("done", []))
         while pending := [r for r in self.records(None) if r["doc_id"] not in done and r.get("state") != "removing"]:

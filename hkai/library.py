@@ -84,6 +84,7 @@ class Library:
         self.sparse = BM25SparseEmbeddings()
         self.store = Store(open_client(s), s.collection, local=not s.is_server)
         signature = {"dense_model": self.dense_status.model if self.dense else None,
+                     "latent": bool(self.dense and self.dense.has_latent),
                      "dense_dim": self.dense_status.dim, "chunk_size": s.chunk_size,
                      "chunk_overlap": s.chunk_overlap, "bm25": [self.sparse.k1, self.sparse.b, self.sparse.avg_len]}
         self.indexer = Indexer(self.store, self.sparse, self.dense, make_splitter(s.chunk_size, s.chunk_overlap),

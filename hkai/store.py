@@ -30,7 +30,7 @@ from qdrant_client import QdrantClient, models
 from . import qdrant_speedup
 from .config import Settings
 
-DENSE, SPARSE = "dense", "lexical"
+DENSE, SPARSE, LATENT = "dense", "lexical", "latent"
 PUBLIC = "public"
 BATCH = 64  # points per write: what a reader may have to wait for
 _NS = uuid.UUID("2d0c4f7e-91b3-4a8e-b6f5-7e1a9c3d5b20")
@@ -146,13 +146,15 @@ class Store:
                     return alias.collection_name
             return self.chunks if self.client.collection_exists(self.chunks) else None  # before aliases
 
-    def create_chunks(self, name: str, dense_dim: int) -> None:
+    def create_chunks(self, name: str, dense_dim: int, latent: bool = False) -> None:
         with self._write():
             if self.client.collection_exists(name):
                 return
             vectors = {DENSE: models.VectorParams(size=dense_dim, distance=models.Distance.COSINE)} if dense_dim else {}
-            self.client.create_collection(name, vectors_config=vectors, sparse_vectors_config={
-                SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
+            sparse = {SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)}
+            if latent:
+                sparse[LATENT] = models.SparseVectorParams()
+            self.client.create_collection(name, vectors_config=vectors, sparse_vectors_config=sparse)
             for key, kind in (("owner", models.PayloadSchemaType.KEYWORD), ("doc_id", models.PayloadSchemaType.KEYWORD),
                               ("ready", models.PayloadSchemaType.BOOL)):
                 self._index(name, key, kind)
@@ -222,6 +224,18 @@ class Store:
         with self._read():
             hits = self.client.facet(collection, key, facet_filter=flt, limit=1_000_000, exact=True).hits
         return {str(h.value): h.count for h in hits}
+
+    def query_scores(self, dense: list[float], latent: models.SparseVector, *, flt: models.Filter, limit: int,
+                     latent_weight: float, prefetch: int = 100) -> list[models.ScoredPoint]:
+        """Dense and latent legs added by score inside Qdrant (a formula query):
+        cosine + weight x latent dot product, missing scores counted as 0."""
+        formula = models.SumExpression(sum=["$score[0]", models.MultExpression(mult=[latent_weight, "$score[1]"])])
+        with self._read():
+            legs = [models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt),
+                    models.Prefetch(query=latent, using=LATENT, limit=prefetch, filter=flt)]
+            return self.client.query_points(self.chunks, prefetch=legs, limit=limit, with_payload=True,
+                                            query=models.FormulaQuery(formula=formula, defaults={
+                                                "$score[0]": 0.0, "$score[1]": 0.0})).points
 
     def query(self, sparse: models.SparseVector, dense: list[float] | None, *, flt: models.Filter,
               limit: int, weights: tuple[float, float] = (1.0, 1.0), prefetch: int = 40) -> list[models.ScoredPoint]:

@@ -29,7 +29,7 @@ def test_ask_page_answers_with_a_cited_source(page, app_url):
 def test_documents_page_opens_in_traditional_chinese(page, app_url):
     page.goto(f"{app_url}/documents?lang=zh-Hant")
     settle(page, "文件庫")
-    page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).first.wait_for(timeout=30000)
+    page.locator("[data-testid=stExpander] summary").filter(has_text="李家超：港敢當Web3.0浪潮引領者").wait_for(timeout=30000)
     shot(page, "documents-zh-Hant")
 
 
@@ -59,7 +59,7 @@ def test_uploaded_file_is_found_by_asking(page, app_url, tmp_path):
     page.get_by_text("已加入 robot-cafe.md", exact=False).wait_for(timeout=60000)
     shot(page, "documents-upload")
     # Same session: navigate inside the app, not by a new page load.
-    page.locator("[data-testid=stSidebarNav] a").first.click()
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="提問").click()
     settle(page, "向文件提問")
     ask(page, "齒輪小館由多少部機械臂烹調？")
     settle(page, "資料來源")
@@ -77,7 +77,7 @@ def test_dashboard_pages_render_charts(page, app_url, path, lang, heading):
     page.goto(f"{app_url}/{path}?lang={lang}")
     settle(page, heading)
     page.locator("canvas, svg.marks").first.wait_for(timeout=30000)  # the Vega chart drew
-    page.locator("[data-testid=stMain] [data-testid=stMetric]").nth(1).wait_for(timeout=30000)
+    page.locator(".hkai-kpi").nth(1).wait_for(timeout=30000)
     shot(page, f"{path}-{lang}")
 
 
@@ -105,7 +105,7 @@ def test_bad_uploads_get_a_message_each_and_the_rest_goes_on(page, app_url, tmp_
         time.sleep(0.5)
     assert expander.count() == 0
     settle(page, "Document library")
-    page.get_by_text("李家超：港敢當Web3.0浪潮引領者", exact=False).first.wait_for(timeout=30000)
+    page.locator("[data-testid=stExpander] summary").filter(has_text="李家超：港敢當Web3.0浪潮引領者").wait_for(timeout=30000)
 
 
 def test_answer_mode_switch_with_a_configured_model(browser, tmp_path, llm_stub):

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import CHROMIUM, ask, settle, shot
 
@@ -32,14 +33,14 @@ def test_presentation_mode_moves_between_dashboards_and_out(page, app_url):
     page.goto(f"{app_url}/overview?lang=en&present=1")
     page.get_by_text("Hong Kong AI at a glance").wait_for(timeout=60000)
     page.locator(".hkai-kpi").nth(5).wait_for()
-    assert not page.locator("[data-testid=stSidebar]").is_visible()
-    assert page.get_by_role("button", name=re.compile("Download")).count() == 0
+    expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("Download"))).to_have_count(0)
     shot(page, "present-overview-en")
     page.get_by_role("link", name=re.compile("Next: Investment")).click()
     page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)
     assert urlparse(page.url).path == "/investment" and params(page.url) == {"present": "1", "lang": "en"}
     page.locator("canvas, svg.marks").first.wait_for(timeout=30000)
-    assert page.locator("[data-testid=stExpander]").count() == 0  # no "Sources" expanders while presenting
+    expect(page.locator("[data-testid=stExpander]")).to_have_count(0)  # no "Sources" expanders while presenting
     shot(page, "present-investment-en")
     page.get_by_role("link", name=re.compile("Next: Compute")).click()
     page.get_by_role("link", name=re.compile("Previous: Investment")).click()

@@ -65,7 +65,7 @@ def test_uploaded_markdown_and_text_with_links_stay_text_everywhere(page, app_ur
     page.locator(".hkai-doc:visible", has_text="光子烘焙的暗號是白鶴計劃").wait_for()
     assert_nothing_live(page, seen, app_url)
     shot(page, "safety-documents")
-    page.locator("[data-testid=stSidebarNav] a").first.click()
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Ask", exact=True).click()
     page.get_by_text("Ask the documents").wait_for()
     ask(page, "白鶴計劃的暗號是甚麼？")
     page.get_by_text("Sources").first.wait_for(timeout=60000)
