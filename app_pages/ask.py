@@ -11,8 +11,6 @@ from components.safe import show
 from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
 from hkai.answers import Answer
 from hkai.feedback import record_feedback
-from hkai.library import Library
-from hkai.llm import stream_answer
 from hkai.session import CallBudget, Turn
 
 logger = logging.getLogger("hkai.app")
@@ -35,8 +33,9 @@ def share_link(question: str) -> str:
     return f"{st.context.url or ''}?{urlencode({'lang': lang(), 'q': question})}"
 
 
-def generated(lib: Library, question: str) -> Answer:
+def generated(lib, question: str) -> Answer:
     """A generated answer streamed in as escaped text, within the session's budget."""
+    from hkai.llm import stream_answer  # LangChain's OpenAI client: loaded when first needed
     llm = get_settings().llm
     budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
     if not budget.take():

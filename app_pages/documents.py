@@ -9,7 +9,7 @@ from components.state import get_library, lang, new_workspace, owner, t, visible
 from hkai import i18n, session, workspaces
 from hkai.documents import SUPPORTED
 from hkai.figures import extract_figures
-from hkai.store import PUBLIC
+from hkai.workspaces import PUBLIC
 from hkai.text import sentence_spans
 
 st.title(t("docs.title"))

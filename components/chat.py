@@ -10,7 +10,6 @@ import re
 import streamlit as st
 
 from hkai.answers import Answer, Citation
-from hkai.llm import make_chat_model, translate_quote
 from hkai.session import CallBudget, Turn
 from hkai.text import FOOTNOTE_MARKERS
 
@@ -55,6 +54,8 @@ def _translation(c: Citation, key: str) -> None:
             if not budget.take():
                 st.warning(t("llm.fallback", reason=t("llm.limit", n=llm.max_calls)))
                 return
+            from hkai.llm import make_chat_model, translate_quote
+
             try:
                 done[key] = translate_quote(make_chat_model(llm), c.text, lang())
             except Exception as exc:  # a sentence for the reader, the traceback for the operator

@@ -10,7 +10,6 @@ import streamlit as st
 
 from hkai import dashboards as dash
 from hkai.dashboards.charts import Style
-from hkai.library import seed_manifest
 
 from .safe import html_text
 from .state import get_library, lang, presenting, t, visible_owners
@@ -23,7 +22,7 @@ def my_figures() -> list[dash.data.VisitorFigure]:
     lib = get_library(wait=False)  # the shipped figures paint while the library loads
     if lib is None:
         return []
-    seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
+    seeds = set(dash.data.seed_sources())
     records = [r for r in lib.documents(visible_owners()) if r["doc_id"] not in seeds]
     key = tuple((r["doc_id"], r.get("content_hash", "")) for r in records)
     cached = st.session_state.get("dash_mine")

@@ -15,8 +15,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from hkai import i18n, workspaces
 from hkai.config import Settings, load_settings
-from hkai.library import Library
-from hkai.store import PUBLIC, StoreLockedError
+from hkai.workspaces import PUBLIC
 
 logger = logging.getLogger("hkai.app")
 
@@ -43,12 +42,16 @@ class LibraryLoader:
     are indexed; whoever needs the library waits for it (with a spinner)."""
 
     def __init__(self, settings: Settings):
-        self.lib: Library | None = None
+        self.lib = None  # a hkai.library.Library once built
         self.error: Exception | None = None
         self.done = threading.Event()
         threading.Thread(target=self._build, args=(settings,), name="hkai-library", daemon=True).start()
 
     def _build(self, settings: Settings) -> None:
+        # Imported here: the engine's imports (Qdrant, LangChain, jieba) take a second the first page need not wait for.
+        from hkai.library import Library
+        from hkai.store import StoreLockedError
+
         try:
             lib = Library(settings)
             lib.ensure_seeds()
@@ -74,7 +77,7 @@ def library_ready() -> bool:
     return _loader().done.is_set()
 
 
-def get_library(wait: bool = True) -> Library | None:
+def get_library(wait: bool = True):
     """The shared library, with the seeds indexed. With wait=False, None while
     it is still loading; None (and a message shown) when it cannot be opened."""
     loader = _loader()
@@ -83,7 +86,7 @@ def get_library(wait: bool = True) -> Library | None:
             return None
         with st.spinner(i18n.t("ask.loading", lang())):
             loader.done.wait()
-    if isinstance(loader.error, StoreLockedError):
+    if type(loader.error).__name__ == "StoreLockedError":
         st.error(f"{i18n.t('error.store_locked', lang())} {loader.error}")
     elif loader.error is not None:
         st.error(i18n.t("error.generic", lang()))

@@ -29,9 +29,9 @@ from qdrant_client import QdrantClient, models
 
 from . import qdrant_speedup
 from .config import Settings
+from .workspaces import PUBLIC  # noqa: F401 - re-exported: the owner every visitor sees
 
 DENSE, SPARSE, LATENT = "dense", "lexical", "latent"
-PUBLIC = "public"
 BATCH = 64  # points per write: what a reader may have to wait for
 _NS = uuid.UUID("2d0c4f7e-91b3-4a8e-b6f5-7e1a9c3d5b20")
 

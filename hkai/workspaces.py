@@ -14,6 +14,7 @@ import hashlib
 import re
 import secrets
 
+PUBLIC = "public"  # the owner of the shipped documents, visible to everyone
 TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 PREFIX = "ws:"
