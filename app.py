@@ -98,7 +98,7 @@ def presentation_bar() -> None:
 @st.fragment(run_every=0.5)
 def loading() -> None:
     """While the library loads: say so, and draw the whole page again once it is there."""
-    if library_ready():
+    if library_ready():  # loaded (or failed, which get_library then says): the whole page again, once
         st.rerun(scope="app")
     st.caption(t("ask.loading"))
 
@@ -147,7 +147,7 @@ try:
         with status_box:
             if lib is not None:
                 sidebar_status(lib)
-            else:
+            elif not library_ready():
                 loading()
 except Exception:  # never a traceback in front of a visitor; the operator gets it in the log
     logger.exception("page %s failed", page.url_path or "ask")
