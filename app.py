@@ -18,6 +18,7 @@ st.html("""<style>
 .hkai-doc { max-height: 28rem; overflow-y: auto; padding: .5rem .75rem; border-left: 3px solid #d0d7de; }
 mark { background: #fff3b0; padding: 0 .1em; }
 mark.hkai-bad { background: #ffd8d3; }
+sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-answer p { margin: 0 0 .6rem 0; line-height: 1.7; font-size: 1.02rem; }
 .hkai-text { line-height: 1.6; overflow-wrap: anywhere; }
 .hkai-translation { line-height: 1.6; padding: .4rem .6rem; background: #f3f5f8; border-radius: .3rem; }

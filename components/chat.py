@@ -26,6 +26,8 @@ def highlighted(passage: str, sentences: list[str]) -> str:
         core = html.escape(FOOTNOTE_MARKERS.sub("", s).strip())
         if core:
             out = out.replace(core, f"<mark>{core}</mark>")
+    # The source's own footnote markers, set apart from the answer's [n].
+    out = re.sub(r"\[(\d+)\]", r"<sup class='hkai-fn'>\1</sup>", out)
     return out.replace("\n", "<br>")
 
 

@@ -10,7 +10,9 @@ rebuild or a re-upload never embeds the same passage twice.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import logging
 import socket
 import sqlite3
@@ -50,6 +52,7 @@ class DenseEncoder:
     languages: tuple[str, ...]
     model: Embeddings
     cached: Embeddings = field(repr=False)
+    store: ByteStore | None = field(default=None, repr=False)  # also caches latent terms by content
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.cached.embed_documents(texts)
@@ -62,8 +65,20 @@ class DenseEncoder:
         return callable(getattr(self.model, "latent", None))
 
     def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
-        """The model's sparse "latent terms" (language-neutral), where it has them."""
-        return self.model.latent(texts)
+        """The model's sparse "latent terms" (language-neutral), where it has
+        them; cached by content like the dense vectors, so copies and rebuilds
+        pay once."""
+        if self.store is None or len(texts) == 1:
+            return self.model.latent(texts)
+        keys = [f"latent:{self.name}:" + hashlib.sha256(t.encode()).hexdigest() for t in texts]
+        found = dict(zip(keys, self.store.mget(keys)))
+        missing = [i for i, k in enumerate(keys) if found[k] is None]
+        if missing:
+            fresh = self.model.latent([texts[i] for i in missing])
+            pairs = [(keys[i], json.dumps(v).encode()) for i, v in zip(missing, fresh)]
+            self.store.mset(pairs)
+            found.update(pairs)
+        return [tuple(json.loads(found[k])) for k in keys]
 
 
 class SQLiteByteStore(ByteStore):
@@ -221,8 +236,9 @@ def load_dense(name: str, cache_path: Path | None = None, *, languages: tuple[st
         message = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         return None, DenseStatus(model=name, loaded=False,
                                  reason=f"the embedding model '{name}' could not be loaded ({message})")
-    cached = CacheBackedEmbeddings.from_bytes_store(model, SQLiteByteStore(cache_path), namespace=f"{name}:",
-                                                    key_encoder="sha256") if cache_path else model
+    store = SQLiteByteStore(cache_path) if cache_path else None
+    cached = CacheBackedEmbeddings.from_bytes_store(model, store, namespace=f"{name}:", key_encoder="sha256") \
+        if store else model
     langs = dense_languages(name, languages)
-    encoder = DenseEncoder(name=name, dim=model.dim, languages=langs, model=model, cached=cached)
+    encoder = DenseEncoder(name=name, dim=model.dim, languages=langs, model=model, cached=cached, store=store)
     return encoder, DenseStatus(model=name, loaded=True, dim=model.dim, languages=langs)

@@ -69,7 +69,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "ask.placeholder": ("Ask about Hong Kong AI…", "查詢香港人工智能的資料……"),
     "ask.suggested": ("Try one of these", "試試以下問題"),
     "ask.clear": ("Clear conversation", "清除對話"),
-    "ask.download": ("Download conversation (Markdown)", "下載對話（Markdown）"),
+    "ask.download": ("Save as Markdown", "儲存為 Markdown", "保存为 Markdown"),
     "ask.empty_question": ("Please type a question first.", "請先輸入問題。"),
     "ask.too_long": ("That question is too long ({n} characters; the limit is {limit}). Please shorten it.",
                      "問題太長（{n} 字；上限為 {limit} 字），請精簡後再問。"),
