@@ -5,8 +5,8 @@ import logging
 import streamlit as st
 
 from components.safe import md_escape
-from components.state import (answer_mode, get_library, get_settings, lang, library_ready, link_params, presenting,
-                              t, visible_owners, workspace_token)
+from components.state import (answer_mode, get_library, get_settings, lang, library_ready, link_params, owner,
+                              presenting, t, visible_owners, workspace_token)
 from hkai import i18n
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -144,6 +144,8 @@ try:
     status_box = st.sidebar.container()  # filled after the page, so it counts what the page just added
     page.run()
     lib = get_library(wait=False)
+    if lib is not None and owner():
+        lib.workspaces.touch(owner())  # an open workspace is not idle
     if not presenting():
         with status_box:
             if lib is not None:

@@ -55,7 +55,7 @@ class LibraryLoader:
         try:
             lib = Library(settings)
             lib.ensure_seeds()
-            purged = lib.purge()
+            purged = lib.workspaces.purge()
             if purged:
                 logger.info("purged %d idle workspaces", len(purged))
             self.lib = lib

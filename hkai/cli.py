@@ -98,7 +98,7 @@ def cmd_facts(args) -> int:
 
 def cmd_purge(args) -> int:
     lib = _open(args)
-    purged = lib.purge(idle_hours=args.idle_hours, dry_run=args.dry_run)
+    purged = lib.workspaces.purge(idle_hours=args.idle_hours, dry_run=args.dry_run)
     hours = lib.settings.workspace_ttl_hours if args.idle_hours is None else args.idle_hours
     _emit({"purged": purged, "idle_hours": hours, "dry_run": args.dry_run}, args.json,
           f"{'would purge' if args.dry_run else 'purged'} {len(purged)} workspaces idle for over {hours:g} hours")

@@ -4,17 +4,14 @@ visitor: loading files, the indexer, the retriever, and the visibility rules
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import logging
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from qdrant_client import models
 
 from .answers import Answer
 from .extractive import extractive_answer
@@ -25,7 +22,8 @@ from .embeddings import DenseStatus, load_dense
 from .indexing import IndexReport, Indexer, Progress, record_to_document
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
-from .store import PUBLIC, Store, match, open_client, visible
+from .store import PUBLIC, Store, open_client, visible
+from .workspaces import Workspaces
 
 logger = logging.getLogger(__name__)
 Owners = Iterable[str]
@@ -91,7 +89,7 @@ class Library:
                                signature)
         self.indexer.open()
         self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight)
-        self._touched: dict[str, float] = {}
+        self.workspaces = Workspaces(self.store, self.indexer, s.workspace_ttl_hours)
         self._texts: dict[str, str] = {}  # repaired document texts by content hash, most recent last
         self._lock = threading.Lock()
 
@@ -148,7 +146,7 @@ class Library:
             raise LoadError(name, f"your workspace would hold {used + len(chunks):,} passages, over its limit of "
                             f"{limits.owner_chunks:,}; remove a document first", "over_budget")
         n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks)
-        self.touch(owner)
+        self.workspaces.touch(owner)
         return UploadResult("added", doc, chunks=n)
 
     def _find_content(self, content_hash: str, owners: Owners) -> dict | None:
@@ -213,34 +211,6 @@ class Library:
             while len(self._texts) > 64:
                 self._texts.pop(next(iter(self._texts)))
         return text
-
-    # ---- workspaces -------------------------------------------------------------
-    def touch(self, owner: str, every: float = 600.0) -> None:
-        """Note that a workspace is in use (at most once per `every` seconds)."""
-        now = time.time()
-        if owner != PUBLIC and now - self._touched.get(owner, 0.0) > every:
-            self._touched[owner] = now
-            self.store.put_meta(f"seen:{owner}", {"owner": owner, "last_seen": now})
-
-    def purge(self, idle_hours: float | None = None, now: float | None = None, dry_run: bool = False) -> list[str]:
-        """Remove every workspace not opened for `idle_hours` (default: the
-        configured TTL), with its documents. Returns the owners purged."""
-        cutoff = (now or time.time()) - 3600 * (self.settings.workspace_ttl_hours if idle_hours is None else idle_hours)
-        owners = set(self.store.distinct(self.store.docs, "owner")) - {PUBLIC}
-        stale = []
-        for owner in sorted(owners):
-            seen = (self.store.get_meta(f"seen:{owner}") or {}).get("last_seen")
-            if seen is None:  # never touched (an upload from before workspaces): its newest record's age
-                added = [r.get("added", "") for r in self.indexer.records(models.Filter(must=[match("owner", owner)]))]
-                seen = calendar.timegm(time.strptime(max(added), "%Y-%m-%dT%H:%M:%SZ")) if any(added) else 0
-            if seen < cutoff:
-                stale.append(owner)
-        for owner in [] if dry_run else stale:
-            for record in self.indexer.records(models.Filter(must=[match("owner", owner)])):
-                self.indexer.remove(record["doc_id"])
-            self.store.delete_meta(f"seen:{owner}")
-            self._touched.pop(owner, None)
-        return stale
 
     def close(self) -> None:
         self.store.close()

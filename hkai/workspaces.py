@@ -10,9 +10,11 @@ listed, searched or removed. Workspaces nobody opened for
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 import secrets
+import time
 
 PUBLIC = "public"  # the owner of the shipped documents, visible to everyone
 TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters
@@ -34,3 +36,43 @@ def owner_of(token: str) -> str:
     if not is_token(token):
         raise ValueError("not a workspace token")
     return PREFIX + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+class Workspaces:
+    """When each workspace was last opened, and the purge of idle ones."""
+
+    def __init__(self, store, indexer, ttl_hours: float):
+        self.store, self.indexer, self.ttl_hours = store, indexer, ttl_hours
+        self._touched: dict[str, float] = {}  # a write throttle only: who sees what is never decided here
+
+    def touch(self, owner: str, every: float = 600.0) -> None:
+        """Note that a workspace is in use (at most once per `every` seconds)."""
+        now = time.time()
+        if owner != PUBLIC and now - self._touched.get(owner, 0.0) > every:
+            self._touched[owner] = now
+            self.store.put_meta(f"seen:{owner}", {"owner": owner, "last_seen": now})
+
+    def _records(self, owner: str) -> list[dict]:
+        from qdrant_client import models
+
+        return self.indexer.records(models.Filter(must=[models.FieldCondition(
+            key="owner", match=models.MatchValue(value=owner))]))
+
+    def purge(self, idle_hours: float | None = None, now: float | None = None, dry_run: bool = False) -> list[str]:
+        """Remove every workspace not opened for `idle_hours` (default: the
+        configured TTL), with its documents. Returns the owners purged."""
+        cutoff = (now or time.time()) - 3600 * (self.ttl_hours if idle_hours is None else idle_hours)
+        stale = []
+        for owner in sorted(set(self.store.distinct(self.store.docs, "owner")) - {PUBLIC}):
+            seen = (self.store.get_meta(f"seen:{owner}") or {}).get("last_seen")
+            if seen is None:  # never touched (an upload from before workspaces): its newest record's age
+                added = [r.get("added", "") for r in self._records(owner)]
+                seen = calendar.timegm(time.strptime(max(added), "%Y-%m-%dT%H:%M:%SZ")) if any(added) else 0
+            if seen < cutoff:
+                stale.append(owner)
+        for owner in [] if dry_run else stale:
+            for record in self._records(owner):
+                self.indexer.remove(record["doc_id"])
+            self.store.delete_meta(f"seen:{owner}")
+            self._touched.pop(owner, None)
+        return stale

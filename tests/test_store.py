@@ -149,8 +149,8 @@ def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
     fresh_library.add_upload("新工作區的文件。".encode(), "new.txt", fresh)
     week = 7 * 24 * 3600
     fresh_library.store.put_meta(f"seen:{old}", {"owner": old, "last_seen": time.time() - week - 60})
-    assert fresh_library.purge(dry_run=True) == [old] and fresh_library.documents([old])
-    assert fresh_library.purge() == [old]
+    assert fresh_library.workspaces.purge(dry_run=True) == [old] and fresh_library.documents([old])
+    assert fresh_library.workspaces.purge() == [old]
     assert fresh_library.documents([old]) == []
     assert all(h.source != "old.txt" for h in fresh_library.search("舊工作區的文件", owners=[PUBLIC, old]))
     assert [d["source"] for d in fresh_library.documents([fresh])] == ["new.txt"]
