@@ -113,6 +113,8 @@ def sidebar_status(lib) -> None:
     c2.metric(t("sidebar.chunks"), status.chunks)
     if status.dense.loaded:
         mode = t("mode.hybrid", model=status.dense.model)
+    elif status.dense.model == "none":
+        mode = t("mode.lexical")
     else:
         mode = t("mode.lexical_reason", reason=md_escape(status.dense.reason))
     st.caption(f"**{t('sidebar.retrieval')}:** {mode}")

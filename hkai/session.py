@@ -24,8 +24,9 @@ def upload(lib, data: bytes, name: str, owner: str, lang: str) -> UploadOutcome:
     """Add one file to the visitor's workspace; every failure is a sentence."""
     try:
         result = lib.add_upload(data, name, owner)
-    except LoadError as exc:
-        return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=exc.reason))
+    except LoadError as exc:  # the reason in the reader's language; the limit's figures stay as written
+        reason = i18n.t(f"load.{exc.code}", lang, reason=exc.reason)
+        return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=reason))
     except Exception:  # unexpected: the operator gets the traceback, the visitor a sentence
         logger.exception("upload of %r failed", name)
         return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=i18n.t("error.unexpected", lang)))

@@ -162,3 +162,14 @@ def test_html_with_too_many_tags_is_refused_before_parsing():
     with pytest.raises(LoadError) as err:
         load_bytes(data, "dense.html")
     assert err.value.code == "too_large" and "200,000-tag limit" in err.value.reason
+
+
+def test_upload_failures_are_explained_in_the_readers_language(fresh_library):
+    from hkai import session
+
+    zh = session.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "zh-Hant")
+    en = session.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "en")
+    assert not zh.ok and zh.message.startswith("未能加入 broken.pdf：") and "已損壞" in zh.message
+    assert "damaged" in en.message
+    hans = session.upload(fresh_library, b"x", "a.xlsx", "ws:x", "zh-Hans").message
+    assert hans.startswith("未能加入 a.xlsx：") and "不支持" in hans
