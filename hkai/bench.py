@@ -112,10 +112,13 @@ def xquad_rows(tmp: str, dense_model: str | None) -> list[Row]:
         return rows
     lib = fresh_library(dense_model, tmp, "xquad-dense")
     lib.indexer.add(docs)
-    policy = dict(lib.retriever.fusion)
-    for name, weights in ((f"{dense_model} fused 1 : 0.5", (1.0, 0.5)), (f"{dense_model} alone", (0.0, 1.0)),
-                          (f"{dense_model}, per-language policy", None)):
+    policy, latent = dict(lib.retriever.fusion), lib.retriever.latent_weight
+    for name, weights, with_latent in ((f"{dense_model} fused 1 : 0.5", (1.0, 0.5), False),
+                                       (f"{dense_model} alone", (0.0, 1.0), False),
+                                       (f"{dense_model} + latent terms, every question", (0.0, 1.0), True),
+                                       (f"{dense_model}, per-language policy", None, True)):
         lib.retriever.fusion = dict(policy) if weights is None else {k: weights for k in policy}
+        lib.retriever.latent_weight = latent if with_latent else 0.0
         rows.append(Row("cross-language quality", f"XQuAD en -> zh-Hant, {name}", squad_quality(lib, qs, cross=False)))
     lib.close()
     return rows
