@@ -47,10 +47,16 @@ def cited_spans(text: str, at: int, sentences: list[str]) -> list[tuple[int, int
 
 if lib is not None:
     limit_mb = lib.settings.limits.file_bytes // (1024 * 1024)
+    # Streamlit's own uploader text is English only: its hint and button label are replaced in the reader's language.
     st.html(f"""<style>
-    [data-testid=stFileUploaderDropzoneInstructions] small {{ display: none; }}
-    [data-testid=stFileUploaderDropzoneInstructions] div::after {{ content: "{t('docs.upload_hint', mb=limit_mb)}";
-      display: block; font-size: .85rem; color: #57606a; }}
+    [data-testid=stFileUploaderDropzoneInstructions] span {{ display: none; }}
+    [data-testid=stFileUploaderDropzoneInstructions] div::after {{
+      content: "{t('docs.upload_hint', mb=limit_mb)} · PDF, Word, HTML, Markdown, TXT";
+      font-size: .9rem; color: #57606a; }}
+    [data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] [data-testid=stMarkdownContainer] p {{
+      font-size: 0; }}
+    [data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] [data-testid=stMarkdownContainer] p::after {{
+      content: "{t('docs.browse')}"; font-size: 1rem; }}
     </style>""")
     files = st.file_uploader(t("docs.upload"), accept_multiple_files=True, key="docs_uploader",
                              type=sorted({s.lstrip(".") for s in SUPPORTED}))
@@ -80,12 +86,12 @@ if lib is not None:
         t("docs.col.owner"): t("docs.owner.public") if r.get("owner") == PUBLIC else t("docs.owner.mine"),
     } for r in records]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("docs.col.title"): st.column_config.TextColumn(width="large"),
-        t("docs.col.publisher"): st.column_config.TextColumn(width="medium"),
-        t("docs.col.date"): st.column_config.TextColumn(width="small"),
-        t("docs.col.script"): st.column_config.TextColumn(width="small"),
-        t("docs.col.chunks"): st.column_config.NumberColumn(width="small"),
-        t("docs.col.owner"): st.column_config.TextColumn(width="medium")})
+        t("docs.col.title"): st.column_config.TextColumn(width=320),
+        t("docs.col.publisher"): st.column_config.TextColumn(width=170),
+        t("docs.col.date"): st.column_config.TextColumn(width=100),
+        t("docs.col.script"): st.column_config.TextColumn(width=100),
+        t("docs.col.chunks"): st.column_config.NumberColumn(width=70),
+        t("docs.col.owner"): st.column_config.TextColumn(width=140)})
 
     wanted = st.query_params.get("doc")
     try:

@@ -195,6 +195,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
                       "打開此連結會再次提問並顯示相同答案。"),
     "ask.loading": ("Loading the library and its search model…", "正在載入文件庫及檢索模型……"),
     "docs.upload_hint": ("Up to {mb} MB per file", "每個檔案上限 {mb} MB"),
+    "docs.browse": ("Choose files", "選擇檔案", "选择文件"),
     "docs.passages": ("{n} passage", "{n} 段", "{n} 段"),
     "docs.passages_plural": ("{n} passages", "{n} 段", "{n} 段"),
     "script.en": ("English", "英文"),
