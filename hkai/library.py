@@ -20,6 +20,7 @@ from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
 from .documents import SUPPORTED, Document, LoadError, load_bytes, load_path
 from .embeddings import DenseStatus, load_dense
 from .indexing import IndexReport, Indexer, Progress, record_to_document
+from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
 from .store import PUBLIC, Store, open_client, visible
@@ -88,7 +89,8 @@ class Library:
         self.indexer = Indexer(self.store, self.sparse, self.dense, make_splitter(s.chunk_size, s.chunk_overlap),
                                signature)
         self.indexer.open()
-        self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight)
+        reranker, self.reranker_status = load_reranker(s.reranker)
+        self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight, reranker)
         self.workspaces = Workspaces(self.store, self.indexer, s.workspace_ttl_hours)
         self._texts: dict[str, str] = {}  # repaired document texts by content hash, most recent last
         self._lock = threading.Lock()

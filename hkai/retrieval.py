@@ -169,8 +169,8 @@ LATENT_WEIGHT = 0.0035
 class Retriever:
     """A question's plan to ranked, visible passages: one hybrid query in Qdrant."""
 
-    def __init__(self, store, sparse, dense, dense_weight: float | None = None):
-        self.store, self.sparse, self.dense = store, sparse, dense
+    def __init__(self, store, sparse, dense, dense_weight: float | None = None, reranker=None):
+        self.store, self.sparse, self.dense, self.reranker = store, sparse, dense, reranker
         self.fusion = dict(FUSION)
         self.latent_weight = LATENT_WEIGHT
         if dense_weight is not None:  # HKAI_DENSE_WEIGHT: one weight for every language
@@ -182,6 +182,12 @@ class Retriever:
         return self.fusion[plan.script]
 
     def search(self, plan: QueryPlan, k: int, owners: Iterable[str]) -> list[Hit]:
+        """The top k visible passages; with a reranker, it reorders a wider first cut."""
+        if self.reranker is None:
+            return self._search(plan, k, owners)
+        return self.reranker.rerank(plan.question, self._search(plan, max(3 * k, 20), owners), k)
+
+    def _search(self, plan: QueryPlan, k: int, owners: Iterable[str]) -> list[Hit]:
         sparse = self.sparse.embed_query_terms(plan.terms)
         dense = None
         if self.dense is not None and plan.script in self.dense.languages:

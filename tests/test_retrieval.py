@@ -153,3 +153,16 @@ def test_grounding_flags_a_figure_missing_from_citations():
     bad = check_grounding("總算力為8000 PFLOPS [1]，另有 [3]", cited, given=1)
     assert bad["unsupported_figures"] == ["8000 PFLOPS"] and bad["invalid_citations"] == [3]
     assert not bad["supported"]
+
+
+def test_a_reranker_that_cannot_load_is_off_with_a_reason(tmp_path):
+    lib = Library(load_settings(store_dir=tmp_path, embedding_model="none", reranker="no-such-org/no-such-reranker"))
+    try:
+        assert lib.retriever.reranker is None and "could not be loaded" in lib.reranker_status
+        lib.ensure_seeds()
+        assert lib.search("數碼港", k=1)
+    finally:
+        lib.close()
+    off = Library(load_settings(store_dir=tmp_path / "b", embedding_model="none"))
+    assert off.reranker_status == "off"
+    off.close()
