@@ -59,9 +59,14 @@ def kpi(fid: str, container=None) -> None:
                f"<div class='hkai-kpi-value'>{html_text(dash.format_value(f, lang()))}</div>"
                f"<blockquote class='hkai-kpi-quote'>{html_text(f.quote)}</blockquote>"
                f"<div class='hkai-kpi-source'>{html_text(source)}</div></div>")
-    if not presenting():
-        where.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/format_quote:",
-                        query_params={"doc": f.doc, "lang": lang(), "quote": f.quote, **ws_param()})
+
+
+def kpi_link(fid: str, container=None) -> None:
+    """The link from a headline figure to its passage in the viewer."""
+    f = dash.get(fid)
+    (container or st).page_link("app_pages/documents.py", label=t("ask.open_document"),
+                                icon=":material/format_quote:",
+                                query_params={"doc": f.doc, "lang": lang(), "quote": f.quote, **ws_param()})
 
 
 def ws_param() -> dict:
@@ -73,9 +78,12 @@ def kpi_row(ids: list[str]) -> None:
     """KPI cards, at most three abreast so values are never cut."""
     per_row = 2 if len(ids) == 4 else min(3, len(ids))
     for start in range(0, len(ids), per_row):
-        cols = st.columns(per_row)
-        for col, fid in zip(cols, ids[start:start + per_row]):
+        row = ids[start:start + per_row]
+        for col, fid in zip(st.columns(per_row), row):
             kpi(fid, col)
+        if not presenting():  # the links in a row of their own, aligned whatever the cards' heights
+            for col, fid in zip(st.columns(per_row), row):
+                kpi_link(fid, col)
 
 
 def chart(key: str) -> None:

@@ -64,11 +64,15 @@ class DenseEncoder:
     def has_latent(self) -> bool:
         return callable(getattr(self.model, "latent", None))
 
+    def latent_query(self, text: str) -> tuple[list[int], list[float]]:
+        """A question's latent terms (never cached: questions are not kept)."""
+        return self.model.latent([text])[0]
+
     def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
-        """The model's sparse "latent terms" (language-neutral), where it has
-        them; cached by content like the dense vectors, so copies and rebuilds
-        pay once."""
-        if self.store is None or len(texts) == 1:
+        """Passages' sparse "latent terms" (language-neutral), where the model
+        has them; cached by content like the dense vectors, so copies and
+        rebuilds pay once."""
+        if self.store is None:
             return self.model.latent(texts)
         keys = [f"latent:{self.name}:" + hashlib.sha256(t.encode()).hexdigest() for t in texts]
         found = dict(zip(keys, self.store.mget(keys)))

@@ -194,7 +194,7 @@ class Retriever:
             dense = self.dense.embed_query(to_simplified(plan.question))
         weights = self.weights(plan) if dense is not None else (1.0, 0.0)
         if dense is not None and weights[0] == 0.0 and self.latent_weight and self.dense.has_latent:
-            idx, val = self.dense.latent([to_simplified(plan.question)])[0]
+            idx, val = self.dense.latent_query(to_simplified(plan.question))
             points = self.store.query_scores(dense, models.SparseVector(indices=idx, values=val),
                                              flt=visible(owners, ready=True), limit=k, latent_weight=self.latent_weight)
             return [to_hit(p, plan) for p in points]

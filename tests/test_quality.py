@@ -91,3 +91,19 @@ def test_the_per_language_policy_beats_one_weighting_for_english(xquad_library):
     finally:
         lib.retriever.fusion = saved
     assert policy["hit@1"] >= single["hit@1"] + 0.08, (policy, single)
+
+
+def test_passage_latent_terms_are_computed_once_per_text(xquad_library):
+    """Copies and rebuilds pay once for a passage's latent terms, a one-passage
+    document included; a question's are computed afresh."""
+    lib, _ = xquad_library
+    calls = []
+    real = lib.dense.model.latent
+    lib.dense.model.latent = lambda texts: calls.append(list(texts)) or real(texts)
+    text = "数码港人工智能超算中心提供3000 PFLOPS算力（缓存测试）"
+    try:
+        first, second = lib.dense.latent([text]), lib.dense.latent([text])
+        lib.dense.latent_query(text)
+    finally:
+        del lib.dense.model.latent
+    assert first == second and first[0][0] and calls == [[text], [text]]
