@@ -49,6 +49,10 @@ def test_slides_are_16_by_9_with_every_shape_inside(deck):
             assert shape.left >= 0 and shape.top >= 0, (i, shape.name)
             assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height, \
                 (i, shape.name)
+        footer = [sh for sh in slide.shapes if sh.top == prs.slide_height - Inches(0.6)]
+        for shape in slide.shapes:  # the source line overlaps nothing above it
+            if footer and shape not in footer:
+                assert shape.top + shape.height <= footer[0].top, (i, shape.name)
 
 
 def test_the_deck_has_title_headlines_charts_models_and_sources(deck):

@@ -87,7 +87,7 @@ def _headlines(deck, lang: str) -> None:
     _title(slide, t("deck.headlines", lang), lang)
     cols, gap = 3, Inches(0.3)
     cw = (WIDTH - 2 * MARGIN - gap * (cols - 1)) // cols
-    ch = Inches(2.55)
+    ch = Inches(2.4)  # two rows end above the footer at 6.9 in
     for i, fid in enumerate(HEADLINES):
         f = data.get(fid)
         x, y = MARGIN + (cw + gap) * (i % cols), Inches(1.55) + (ch + gap) * (i // cols)
@@ -97,9 +97,9 @@ def _headlines(deck, lang: str) -> None:
         card.line.fill.background()
         _box(slide, x + Inches(0.1), y + Inches(0.08), cw - Inches(0.2), ch - Inches(0.16), [
             (data.format_value(f, lang), 30, {"bold": True, "color": RED, "after": 2}),
-            (f.label(lang), 14, {"bold": True}),
-            (f.quote, 11, {"italic": True, "color": INK}),
-            (data.short_source(f.doc, lang), 10, {"color": GREY}),
+            (f.label(lang), 15, {"bold": True}),
+            (f.quote, 12, {"italic": True, "color": INK}),
+            (data.short_source(f.doc, lang), 11, {"color": GREY}),
         ], lang)
     _footer(slide, t("chart.source", lang, sources="; ".join(
         dict.fromkeys(data.source_line(data.get(fid).doc, lang) for fid in HEADLINES))), lang)
