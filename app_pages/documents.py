@@ -5,12 +5,20 @@ import re
 import streamlit as st
 
 from components.safe import html_text, md_escape
-from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
+from components.state import (
+    get_library,
+    lang,
+    new_workspace,
+    owner,
+    t,
+    visible_owners,
+    workspace_token,
+)
 from hkai import i18n, session, workspaces
 from hkai.documents import SUPPORTED
 from hkai.figures import extract_figures
-from hkai.workspaces import PUBLIC
 from hkai.text import sentence_spans
+from hkai.workspaces import PUBLIC
 
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
@@ -80,10 +88,10 @@ if lib is not None:
 
     records = lib.documents(visible_owners())
     table = [{
-        t("docs.col.title"): r["title"], t("docs.col.publisher"): r.get("publisher", ""),
-        t("docs.col.date"): r.get("date", ""), t("docs.col.script"): t(f"script.{r.get('script', 'en')}"),
-        t("docs.col.chunks"): r.get("chunks", 0),
-        t("docs.col.owner"): t("docs.owner.public") if r.get("owner") == PUBLIC else t("docs.owner.mine"),
+        t("docs.col.title"): r.title, t("docs.col.publisher"): r.publisher,
+        t("docs.col.date"): r.date, t("docs.col.script"): t(f"script.{r.script}"),
+        t("docs.col.chunks"): r.chunks,
+        t("docs.col.owner"): t("docs.owner.public") if r.owner == PUBLIC else t("docs.owner.mine"),
     } for r in records]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         t("docs.col.title"): st.column_config.TextColumn(width=320),
@@ -101,26 +109,26 @@ if lib is not None:
     cited = [s for s in st.query_params.get("hl", "").split("\n") if s.strip()]
     quote = st.query_params.get("quote", "")
     for r in records:
-        with st.expander(md_escape(r["title"]), expanded=(r["doc_id"] == wanted)):
-            doc = lib.document(r["doc_id"], visible_owners())
+        with st.expander(md_escape(r.title), expanded=(r.doc_id == wanted)):
+            doc = lib.document(r.doc_id, visible_owners())
             if doc is None:  # removed meanwhile
                 continue
-            st.caption(md_escape(f"{r.get('source', '')} · {t('script.' + r.get('script', 'en'))} · "
-                                 f"{i18n.plural('docs.passages', r.get('chunks', 0), lang())}"))
+            st.caption(md_escape(f"{r.source} · {t('script.' + r.script)} · "
+                                 f"{i18n.plural('docs.passages', r.chunks, lang())}"))
             figures = extract_figures(doc.clean_text, doc.doc_id, doc.source)
             if figures:
                 st.dataframe([{t("col.figure"): f.raw, t("col.value"): f.value,
                                t("col.unit"): f.unit or f.currency, t("col.quote"): f.quote} for f in figures],
                               hide_index=True, width="stretch")
             text = doc.clean_text
-            spans = cited_spans(text, at, cited or ([quote] if quote else [])) if r["doc_id"] == wanted else []
+            spans = cited_spans(text, at, cited or ([quote] if quote else [])) if r.doc_id == wanted else []
             st.markdown(f"**{t('docs.original')}**")
             st.html(f"<div class='hkai-doc'>{marked(text, spans)}</div>")
             if spans:  # bring the first cited sentence into view
                 st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
-            if r.get("owner") not in (PUBLIC, None) and r.get("owner") == owner() \
-                    and st.button(t("docs.remove"), key=f"docs_remove_{r['doc_id']}"):
-                if lib.remove(r["doc_id"], owner()):
-                    st.session_state["docs_notice"] = t("docs.removed", title=r["title"])
+            if r.owner != PUBLIC and r.owner == owner() \
+                    and st.button(t("docs.remove"), key=f"docs_remove_{r.doc_id}"):
+                if lib.remove(r.doc_id, owner()):
+                    st.session_state["docs_notice"] = t("docs.removed", title=r.title)
                 st.rerun()

@@ -23,11 +23,11 @@ def my_figures() -> list[dash.data.VisitorFigure]:
     if lib is None:
         return []
     seeds = set(dash.data.seed_sources())
-    records = [r for r in lib.documents(visible_owners()) if r["doc_id"] not in seeds]
-    key = tuple((r["doc_id"], r.get("content_hash", "")) for r in records)
+    records = [r for r in lib.documents(visible_owners()) if r.doc_id not in seeds]
+    key = tuple((r.doc_id, r.content_hash) for r in records)
     cached = st.session_state.get("dash_mine")
     if cached is None or cached[0] != key:
-        docs = [d for r in records if (d := lib.document(r["doc_id"], visible_owners())) is not None]
+        docs = [d for r in records if (d := lib.document(r.doc_id, visible_owners())) is not None]
         cached = (key, dash.visitor_figures(docs))
         st.session_state["dash_mine"] = cached
     return cached[1]

@@ -46,7 +46,7 @@ def cmd_index(args) -> int:
     lib = _open(args)
     if args.reset:
         for d in lib.indexer.records(None):
-            lib.indexer.remove(d["doc_id"])
+            lib.indexer.remove(d.doc_id)
     if args.paths:
         report = lib.index_paths(args.paths)
     else:
@@ -114,7 +114,7 @@ def cmd_deck(args) -> int:
     lib = _open(args)
     seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
     records = lib.documents(["public"])
-    extra = [lib.document(r["doc_id"]) for r in records if r["doc_id"] not in seeds]
+    extra = [lib.document(r.doc_id) for r in records if r.doc_id not in seeds]
     out = Path(args.out or f"hkai-briefing-{args.lang}.pptx")
     out.write_bytes(build_deck(args.lang, mine=visitor_figures([d for d in extra if d]), documents=len(records)))
     _emit({"deck": str(out), "lang": args.lang, "bytes": out.stat().st_size}, args.json, f"wrote {out}")

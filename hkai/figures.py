@@ -236,7 +236,7 @@ def extract_figures(text: str, doc_id: str = "", source: str = "") -> list[Figur
 def library_figures(lib, owners=("public",)) -> list[Figure]:
     figures = []
     for record in lib.documents(owners):
-        doc = lib.document(record["doc_id"], owners)
+        doc = lib.document(record.doc_id, owners)
         if doc is not None:
             figures.extend(extract_figures(doc.clean_text, doc.doc_id, doc.source))
     return figures

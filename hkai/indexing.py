@@ -28,7 +28,7 @@ from .config import PIPELINE_VERSION
 from .documents import Document, LoadError
 from .embeddings import DenseEncoder
 from .sparse import BM25SparseEmbeddings, terms
-from .store import BATCH, DENSE, LATENT, SPARSE, Store, match, point_id
+from .store import BATCH, DENSE, LATENT, PUBLIC, SPARSE, Store, match, point_id
 from .text import to_simplified
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,35 @@ class IndexReport:
                 "seconds": round(self.seconds, 3),
                 "failed": [{"file": e.name, "reason": e.reason, "code": e.code} for e in self.errors],
                 "ignored": self.ignored}
+
+
+@dataclass
+class DocumentRecord:
+    """A document as the store keeps it, without its text: what it is, whose,
+    and how far it is indexed."""
+
+    doc_id: str
+    title: str = ""
+    source: str = ""
+    format: str = "text"
+    script: str = "en"
+    language: str = "en"
+    publisher: str = ""
+    date: str = ""
+    owner: str = PUBLIC
+    content_hash: str = ""
+    extra: dict = field(default_factory=dict)
+    state: str = "ready"  # "indexing" and "removing" while a process is at it
+    chunks: int = 0
+    added: str = ""
+    updated: str = ""
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> DocumentRecord:
+        return cls(**{k: v for k, v in payload.items() if k in _RECORD_FIELDS})
+
+
+_RECORD_FIELDS = {f.name for f in fields(DocumentRecord)}
 
 
 def record_to_document(payload: dict) -> Document:
@@ -101,14 +130,19 @@ class Indexer:
         payload = {**asdict(doc), "state": state, "chunks": n_chunks, "added": added or now, "updated": now}
         self.store.upsert(self.store.docs, [models.PointStruct(id=point_id(doc.doc_id), vector={}, payload=payload)])
 
-    def record(self, doc_id: str, text: bool = False) -> dict | None:
+    def read(self, doc_id: str) -> tuple[DocumentRecord, Document] | None:
+        """A document's record and the document with its text, whatever its state."""
         found = self.store.retrieve(self.store.docs, [point_id(doc_id)])
-        if not found:
-            return None
-        return {k: v for k, v in found[0].payload.items() if text or k != "text"}
+        return (DocumentRecord.from_payload(found[0].payload), record_to_document(found[0].payload)) if found else None
 
-    def records(self, flt: models.Filter | None) -> list[dict]:
-        return [dict(p.payload) for p in self.store.scroll(self.store.docs, flt, payload=NO_TEXT)]
+    def record(self, doc_id: str) -> DocumentRecord | None:
+        return found[0] if (found := self.read(doc_id)) else None
+
+    def document(self, doc_id: str) -> Document | None:
+        return found[1] if (found := self.read(doc_id)) else None
+
+    def records(self, flt: models.Filter | None) -> list[DocumentRecord]:
+        return [DocumentRecord.from_payload(p.payload) for p in self.store.scroll(self.store.docs, flt, payload=NO_TEXT)]
 
     # ---- add, remove, recover ------------------------------------------------------
     def add(self, docs: list[Document], progress: Progress | None = None, force: bool = False) -> IndexReport:
@@ -118,8 +152,7 @@ class Indexer:
         report = IndexReport()
         for i, doc in enumerate(docs):
             old = self.record(doc.doc_id)
-            if old and old.get("content_hash") == doc.content_hash and old.get("state", "ready") == "ready" \
-                    and not force:
+            if old and old.content_hash == doc.content_hash and old.state == "ready" and not force:
                 report.skipped += 1
             else:
                 report.chunks += self.index_one(doc, old)
@@ -130,16 +163,17 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def index_one(self, doc: Document, old: dict | None = None, chunks: list[Chunk] | None = None) -> int:
+    def index_one(self, doc: Document, old: DocumentRecord | None = None, chunks: list[Chunk] | None = None) -> int:
         chunks = chunks if chunks is not None else self.chunk(doc)
         previous = set(self.store.ids(self.store.chunks, models.Filter(must=[match("doc_id", doc.doc_id)]))) \
             if old else set()
-        self._put_record(doc, "indexing", len(chunks), added=(old or {}).get("added"))
+        added = old.added if old else None
+        self._put_record(doc, "indexing", len(chunks), added=added)
         self._write_chunks(self.store.chunks, doc, chunks, ready=False)
         ids = [c.chunk_id for c in chunks]
         self.store.set_payload(self.store.chunks, {"ready": True}, ids)
         self.store.delete(self.store.chunks, sorted(previous - set(ids)))
-        self._put_record(doc, "ready", len(chunks), added=(old or {}).get("added"))
+        self._put_record(doc, "ready", len(chunks), added=added)
         return len(chunks)
 
     def remove(self, doc_id: str) -> None:
@@ -153,14 +187,13 @@ class Indexer:
         half-removed, and chunks whose record is gone. Returns how many."""
         fixed = 0
         for rec in self.records(models.Filter(must=[match("state", ["indexing", "removing"])])):
-            if rec["state"] == "removing":
-                self.remove(rec["doc_id"])
-            else:
-                full = self.record(rec["doc_id"], text=True)
-                self.index_one(record_to_document(full), full)
-            logger.warning("recovered document %s left %s by an interrupted process", rec["doc_id"], rec["state"])
+            if rec.state == "removing":
+                self.remove(rec.doc_id)
+            elif (doc := self.document(rec.doc_id)) is not None:
+                self.index_one(doc, rec)
+            logger.warning("recovered document %s left %s by an interrupted process", rec.doc_id, rec.state)
             fixed += 1
-        known = {r["doc_id"] for r in self.records(None)}
+        known = {r.doc_id for r in self.records(None)}
         for doc_id in set(self.store.distinct(self.store.chunks, "doc_id")) - known:
             self.store.delete(self.store.chunks, self.store.ids(self.store.chunks, models.Filter(
                 must=[match("doc_id", doc_id)])))
@@ -181,11 +214,12 @@ class Indexer:
         self.store.create_chunks(self.target, dim, latent=self.dense is not None and self.dense.has_latent)
         key = f"build:{self.target}"
         done = set((self.store.get_meta(key) or {}).get("done", []))
-        while pending := [r for r in self.records(None) if r["doc_id"] not in done and r.get("state") != "removing"]:
+        while pending := [r for r in self.records(None) if r.doc_id not in done and r.state != "removing"]:
             for rec in pending:  # records added meanwhile (another process) are caught by the next pass
-                doc = record_to_document(self.record(rec["doc_id"], text=True) or rec)
-                self._write_chunks(self.target, doc, self.chunk(doc), ready=rec.get("state", "ready") == "ready")
-                done.add(doc.doc_id)
+                doc = self.document(rec.doc_id)
+                if doc is not None:  # else removed meanwhile
+                    self._write_chunks(self.target, doc, self.chunk(doc), ready=rec.state == "ready")
+                done.add(rec.doc_id)
                 self.store.put_meta(key, {"done": sorted(done)})
         old = self.store.switch_chunks(self.target)
         self.store.delete_meta(key)

@@ -14,12 +14,12 @@ from pathlib import Path
 import yaml
 
 from .answers import Answer
-from .extractive import extractive_answer
 from .chunking import make_splitter
 from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
 from .documents import SUPPORTED, Document, LoadError, load_bytes, load_path
 from .embeddings import DenseStatus, load_dense
-from .indexing import IndexReport, Indexer, Progress, record_to_document
+from .extractive import extractive_answer
+from .indexing import DocumentRecord, Indexer, IndexReport, Progress
 from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
@@ -134,10 +134,10 @@ class Library:
         doc_id = hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12]
         doc = load_bytes(data, name, limits=self.settings.limits, owner=owner, doc_id=doc_id)
         twin = self._find_content(doc.content_hash, [PUBLIC, owner])
-        if twin and twin["doc_id"] != doc_id:
-            return UploadResult("duplicate", doc, duplicate_of=twin["title"])
+        if twin and twin.doc_id != doc_id:
+            return UploadResult("duplicate", doc, duplicate_of=twin.title)
         if twin:
-            return UploadResult("unchanged", doc, chunks=twin.get("chunks", 0))
+            return UploadResult("unchanged", doc, chunks=twin.chunks)
         chunks = self.indexer.chunk(doc)
         limits = self.settings.limits
         if len(chunks) > limits.file_chunks:
@@ -151,29 +151,29 @@ class Library:
         self.workspaces.touch(owner)
         return UploadResult("added", doc, chunks=n)
 
-    def _find_content(self, content_hash: str, owners: Owners) -> dict | None:
+    def _find_content(self, content_hash: str, owners: Owners) -> DocumentRecord | None:
         found = self.indexer.records(visible(owners, content_hash=content_hash, state="ready"))
         return found[0] if found else None
 
     def remove(self, doc_id: str, owner: str) -> bool:
         """Remove a document of `owner`'s; False (nothing done) for anyone else's."""
         record = self.indexer.record(doc_id)
-        if record is None or owner == PUBLIC or record.get("owner") != owner:
+        if record is None or owner == PUBLIC or record.owner != owner:
             return False
         self.indexer.remove(doc_id)
         return True
 
     # ---- reading --------------------------------------------------------------
-    def documents(self, owners: Owners = (PUBLIC,)) -> list[dict]:
-        """Document records (without text) the owners may see, shipped ones first."""
+    def documents(self, owners: Owners = (PUBLIC,)) -> list[DocumentRecord]:
+        """Records (without text) of the documents the owners may see, shipped ones first."""
         records = self.indexer.records(visible(owners, state="ready"))
-        return sorted(records, key=lambda d: (d.get("owner") != PUBLIC, d.get("added", ""), d["doc_id"]))
+        return sorted(records, key=lambda d: (d.owner != PUBLIC, d.added, d.doc_id))
 
     def document(self, doc_id: str, owners: Owners = (PUBLIC,)) -> Document | None:
-        record = self.indexer.record(doc_id, text=True)
-        if record is None or record.get("owner") not in set(owners) or record.get("state", "ready") != "ready":
+        found = self.indexer.read(doc_id)
+        if found is None or found[0].owner not in set(owners) or found[0].state != "ready":
             return None
-        return record_to_document(record)
+        return found[1]
 
     def status(self, owners: Owners = (PUBLIC,)) -> LibraryStatus:
         owners = list(owners)

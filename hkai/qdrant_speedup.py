@@ -39,8 +39,8 @@ TESTED = ((1, 20), (1, 21))  # [from, to) of qdrant-client's major.minor
 try:
     from qdrant_client import models
     from qdrant_client.local import local_collection as _lc
-    from qdrant_client.local import persistence as _persistence
     from qdrant_client.local import payload_filters as _pf
+    from qdrant_client.local import persistence as _persistence
     from qdrant_client.local import sparse_distances as _sd
 except ImportError:  # pragma: no cover - a qdrant-client without local mode
     _lc = _sd = _pf = _persistence = None

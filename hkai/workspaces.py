@@ -15,6 +15,10 @@ import hashlib
 import re
 import secrets
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .indexing import DocumentRecord
 
 PUBLIC = "public"  # the owner of the shipped documents, visible to everyone
 TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters
@@ -52,7 +56,7 @@ class Workspaces:
             self._touched[owner] = now
             self.store.put_meta(f"seen:{owner}", {"owner": owner, "last_seen": now})
 
-    def _records(self, owner: str) -> list[dict]:
+    def _records(self, owner: str) -> list[DocumentRecord]:
         from qdrant_client import models
 
         return self.indexer.records(models.Filter(must=[models.FieldCondition(
@@ -66,13 +70,13 @@ class Workspaces:
         for owner in sorted(set(self.store.distinct(self.store.docs, "owner")) - {PUBLIC}):
             seen = (self.store.get_meta(f"seen:{owner}") or {}).get("last_seen")
             if seen is None:  # never touched (an upload from before workspaces): its newest record's age
-                added = [r.get("added", "") for r in self._records(owner)]
+                added = [r.added for r in self._records(owner)]
                 seen = calendar.timegm(time.strptime(max(added), "%Y-%m-%dT%H:%M:%SZ")) if any(added) else 0
             if seen < cutoff:
                 stale.append(owner)
         for owner in [] if dry_run else stale:
             for record in self._records(owner):
-                self.indexer.remove(record["doc_id"])
+                self.indexer.remove(record.doc_id)
             self.store.delete_meta(f"seen:{owner}")
             self._touched.pop(owner, None)
         return stale

@@ -1,7 +1,6 @@
 """Real Chromium against `streamlit run`: open every page, ask, switch
 language, upload and find the upload; screenshots go to test-artifacts/."""
 
-import re
 import time
 from pathlib import Path
 

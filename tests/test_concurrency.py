@@ -2,7 +2,6 @@
 query, as Streamlit runs visitors (a thread each over one cached Library)."""
 
 import threading
-import time
 
 from hkai.config import load_settings
 from hkai.library import Library
@@ -26,7 +25,7 @@ def test_uploads_under_several_owners_while_others_query(tmp_path):
         try:
             for part in range(3):
                 lib.add_upload(private_text(i, 300 + part), f"secret-{part}.txt", owners[i])
-        except Exception as exc:  # noqa: BLE001 - any failure is what this test counts
+        except Exception as exc:
             errors.append(("upload", repr(exc)))
 
     def query(reader: int) -> None:
@@ -41,7 +40,7 @@ def test_uploads_under_several_owners_while_others_query(tmp_path):
                                  and owners[who] != me)
                 status = lib.status([PUBLIC, me])
                 assert status.documents >= 2
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(("query", repr(exc)))
             n += 1
 

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from hkai import dashboards as dash
-from hkai.dashboards.charts import Style
 from hkai.config import SEEDS_DIR
+from hkai.dashboards.charts import Style
 from hkai.documents import load_path
 from hkai.figures import extract_figures, load_curated
 from hkai.library import seed_manifest

@@ -66,9 +66,9 @@ def test_kill_during_an_upload_leaves_nothing_visible_and_loses_nothing(tmp_path
     lib = Library(load_settings(store_dir=store, embedding_model="none"))  # recovery finishes the upload
     try:
         docs = lib.documents([PUBLIC, "ws:durable"])
-        big = [d for d in docs if d["owner"] == "ws:durable"]
-        assert len(big) == 1 and big[0]["chunks"] > 100
-        assert lib.store.count(lib.store.chunks, visible(["ws:durable"], ready=True)) == big[0]["chunks"]
+        big = [d for d in docs if d.owner == "ws:durable"]
+        assert len(big) == 1 and big[0].chunks > 100
+        assert lib.store.count(lib.store.chunks, visible(["ws:durable"], ready=True)) == big[0].chunks
         hits = lib.search("編號11999", k=3, owners=[PUBLIC, "ws:durable"])
         assert hits and "編號11999" in hits[0].text
         assert lib.status([PUBLIC]).documents == 2

@@ -11,7 +11,6 @@ from hkai.documents import load_bytes
 from hkai.library import Library
 from hkai.sparse import BM25SparseEmbeddings, terms
 from hkai.store import StoreLockedError, open_client
-from hkai.text import fold
 
 
 def test_search_finds_a_word_split_across_lines(lexical_library):

@@ -136,7 +136,7 @@ def test_visitor_budgets_name_the_limit_and_keep_the_rest(tmp_path):
         assert 15 < lib.add_upload(medium, "a.txt", "ws:x").chunks <= 20
         with pytest.raises(LoadError, match="limit of 30"):
             lib.add_upload(medium.replace("數碼港".encode(), "科學園".encode()), "b.txt", "ws:x")
-        assert [d["source"] for d in lib.documents(["ws:x"])] == ["a.txt"]
+        assert [d.source for d in lib.documents(["ws:x"])] == ["a.txt"]
         assert lib.add_upload(medium, "a.txt", "ws:y").status == "added"  # another visitor's budget is theirs
     finally:
         lib.close()
@@ -153,5 +153,5 @@ def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
     assert fresh_library.workspaces.purge() == [old]
     assert fresh_library.documents([old]) == []
     assert all(h.source != "old.txt" for h in fresh_library.search("舊工作區的文件", owners=[PUBLIC, old]))
-    assert [d["source"] for d in fresh_library.documents([fresh])] == ["new.txt"]
+    assert [d.source for d in fresh_library.documents([fresh])] == ["new.txt"]
     assert fresh_library.status([PUBLIC]).documents == 2
