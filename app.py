@@ -34,6 +34,9 @@ sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-text { line-height: 1.6; overflow-wrap: anywhere; }
 .hkai-translation { line-height: 1.6; padding: .4rem .6rem; background: #f3f5f8; border-radius: .3rem; }
 .hkai-kpi { border: 1px solid #d0d7de; border-radius: .5rem; padding: .8rem 1rem; height: 100%; }
+/* cards in a row as tall as the tallest */
+.stVerticalBlock:has(> .stElementContainer .hkai-kpi) > .stElementContainer { flex: 1 1 auto; }
+.stHtml:has(> .hkai-kpi) { height: 100%; }
 .hkai-kpi-label { font-size: .95rem; color: #1b1f24; font-weight: 600; line-height: 1.35; }
 .hkai-kpi-value { font-size: 2.1rem; color: #b3261e; font-weight: 700; line-height: 1.25; margin: .2rem 0; }
 .hkai-kpi-quote { margin: .3rem 0; padding-left: .6rem; border-left: 3px solid #d0d7de; color: #424a53;
