@@ -94,12 +94,12 @@ if lib is not None:
         t("docs.col.owner"): t("docs.owner.public") if r.owner == PUBLIC else t("docs.owner.mine"),
     } for r in records]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("docs.col.title"): st.column_config.TextColumn(width=320),
-        t("docs.col.publisher"): st.column_config.TextColumn(width=170),
-        t("docs.col.date"): st.column_config.TextColumn(width=100),
-        t("docs.col.script"): st.column_config.TextColumn(width=100),
-        t("docs.col.chunks"): st.column_config.NumberColumn(width=70),
-        t("docs.col.owner"): st.column_config.TextColumn(width=140)})
+        t("docs.col.title"): st.column_config.TextColumn(width=290),
+        t("docs.col.publisher"): st.column_config.TextColumn(width=150),
+        t("docs.col.date"): st.column_config.TextColumn(width=95),
+        t("docs.col.script"): st.column_config.TextColumn(width=145),
+        t("docs.col.chunks"): st.column_config.NumberColumn(width=80),
+        t("docs.col.owner"): st.column_config.TextColumn(width=130)})
 
     wanted = st.query_params.get("doc")
     try:
@@ -119,7 +119,8 @@ if lib is not None:
             if figures:
                 st.dataframe([{t("col.figure"): f.raw, t("col.value"): f.value,
                                t("col.unit"): f.unit or f.currency, t("col.quote"): f.quote} for f in figures],
-                              hide_index=True, width="stretch")
+                             hide_index=True, width="stretch",
+                             column_config={t("col.value"): st.column_config.NumberColumn(format="localized")})
             text = doc.clean_text
             spans = cited_spans(text, at, cited or ([quote] if quote else [])) if r.doc_id == wanted else []
             st.markdown(f"**{t('docs.original')}**")

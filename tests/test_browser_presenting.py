@@ -92,6 +92,7 @@ def test_asking_puts_the_question_in_the_link_and_the_link_reproduces_the_answer
     mark.wait_for(timeout=60000)
     assert "10亿港元" in mark.inner_text() and len(mark.inner_text()) < 120
     assert params(page.url)["lang"] == "en"
+    expect(mark).to_be_in_viewport(timeout=15000)  # scrolled to, inside the document's own scroll box
     shot(page, "viewer-cited-sentence")
 
 
