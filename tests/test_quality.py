@@ -1,5 +1,7 @@
 """Retrieval quality floors, measured on real question sets (never timings)."""
 
+import threading
+
 import pytest
 
 from hkai.bench import (
@@ -104,13 +106,38 @@ def test_passage_latent_terms_are_computed_once_per_text(xquad_library):
     """Copies and rebuilds pay once for a passage's latent terms, a one-passage
     document included; a question's are computed afresh."""
     lib, _ = xquad_library
-    calls = []
-    real = lib.dense.model.latent
-    lib.dense.model.latent = lambda texts: calls.append(list(texts)) or real(texts)
+    model, calls = lib.dense.model, []
+    passages, question = model.latent, model.latent_query
+    model.latent = lambda texts: calls.append(("passages", list(texts))) or passages(texts)
+    model.latent_query = lambda text: calls.append(("question", text)) or question(text)
     text = "数码港人工智能超算中心提供3000 PFLOPS算力（缓存测试）"
     try:
         first, second = lib.dense.latent([text]), lib.dense.latent([text])
-        lib.dense.latent_query(text)
+        asked = lib.dense.latent_query(text)
     finally:
-        del lib.dense.model.latent
-    assert first == second and first[0][0] and calls == [[text], [text]]
+        del model.latent, model.latent_query
+    assert first == second and first[0][0] and calls == [("passages", [text]), ("question", text)]
+    assert asked == first[0]  # the question engine gives the passage engine's terms for the same text
+
+
+def test_a_question_is_encoded_while_an_upload_is_being_encoded(xquad_library):
+    """Questions have an engine of their own: one arrives and is answered
+    while another visitor's passages are still being encoded."""
+    lib, questions = xquad_library
+    passages = [f"第{i}段：數碼港人工智能超算中心的算力將持續擴展，以支援本地初創企業及科研機構。" * 3 for i in range(60)]
+    started, done = threading.Event(), threading.Event()
+
+    def upload() -> None:
+        started.set()
+        lib.dense.model.embed_documents(passages)
+        done.set()
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    started.wait()
+    answered_meanwhile = 0
+    for q in questions[:3]:
+        lib.dense.embed_query(q[0])
+        answered_meanwhile += not done.is_set()
+    worker.join()
+    assert done.is_set() and answered_meanwhile == 3
