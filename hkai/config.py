@@ -164,5 +164,9 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         hf_endpoint=env.get("HF_ENDPOINT") or "https://huggingface.co",
         llm=llm_settings(env),
     )
+    if "store_dir" in overrides:  # a folder given in code (or by --store) also holds the feedback file
+        overrides["store_dir"] = Path(overrides["store_dir"]).expanduser()
+        if not env.get("HKAI_FEEDBACK_FILE"):
+            values["feedback_file"] = overrides["store_dir"] / "feedback.jsonl"
     values.update(overrides)
     return Settings(**values)

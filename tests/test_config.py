@@ -50,3 +50,10 @@ def test_app_reads_the_secrets_table_without_touching_the_environment(tmp_path, 
         _loader().lib.close()
         _loader.clear()
         get_settings.clear()
+
+
+def test_a_store_folder_given_in_code_holds_the_feedback_file_too(tmp_path):
+    settings = load_settings(env={}, store_dir=str(tmp_path / "s"))
+    assert settings.store_dir == tmp_path / "s" and settings.feedback_file == tmp_path / "s" / "feedback.jsonl"
+    assert load_settings(env={"HKAI_FEEDBACK_FILE": str(tmp_path / "f.jsonl")}, store_dir=tmp_path).feedback_file == \
+        tmp_path / "f.jsonl"
