@@ -75,9 +75,16 @@ if lib is not None:
             continue
         done.add(marker)
         me = owner() or workspaces.owner_of(new_workspace())
-        with st.status(md_escape(f.name), expanded=False) as status:
-            outcome = session.upload(lib, f.getvalue(), f.name, me, lang())
-            status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error")
+        with st.status(md_escape(f.name), expanded=True) as status:
+            bar = st.empty()
+
+            def written(done: int, total: int) -> None:
+                bar.progress(done / total, text=t("docs.writing", done=f"{done:,}", total=f"{total:,}"))
+
+            outcome = session.upload(lib, f.getvalue(), f.name, me, lang(), written=written)
+            bar.empty()
+            status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error",
+                          expanded=False)
 
     token = workspace_token()
     if token:

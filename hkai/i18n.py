@@ -99,6 +99,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
                         "此私人連結無效，未能打開任何工作區。"),
     "docs.upload": ("Add documents (PDF, Word, HTML, Markdown, text)", "加入文件（PDF、Word、HTML、Markdown、純文字）"),
     "docs.added": ("Added {name}: {chunks}.", "已加入 {name}：{chunks}。"),
+    "docs.writing": ("Reading and indexing passages: {done} of {total}", "正在讀取並索引段落：{done} / {total}"),
     "docs.duplicate": ("{name} is already in the library as “{title}”.", "{name} 已在文件庫中（“{title}”）。"),
     "docs.unchanged": ("{name} is already indexed, unchanged.", "{name} 已索引，內容未變。"),
     "docs.failed": ("{name} was not added: {reason}", "未能加入 {name}：{reason}"),

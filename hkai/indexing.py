@@ -33,6 +33,7 @@ from .text import to_simplified
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int, Document], None]
+Written = Callable[[int, int], None]  # passages written so far, of how many
 _DOC_FIELDS = {f.name for f in fields(Document)}
 NO_TEXT = models.PayloadSelectorExclude(exclude=["text"])
 
@@ -120,9 +121,12 @@ class Indexer:
                 "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready}))
         return points
 
-    def _write_chunks(self, collection: str, doc: Document, chunks: list[Chunk], ready: bool) -> None:
+    def _write_chunks(self, collection: str, doc: Document, chunks: list[Chunk], ready: bool,
+                      written: Written | None = None) -> None:
         for start in range(0, len(chunks), BATCH):  # embedding happens outside the store's lock
             self.store.upsert(collection, self._points(doc, chunks[start:start + BATCH], ready))
+            if written:
+                written(min(start + BATCH, len(chunks)), len(chunks))
 
     # ---- records ----------------------------------------------------------------
     def _put_record(self, doc: Document, state: str, n_chunks: int, added: str | None = None) -> None:
@@ -163,13 +167,14 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def index_one(self, doc: Document, old: DocumentRecord | None = None, chunks: list[Chunk] | None = None) -> int:
+    def index_one(self, doc: Document, old: DocumentRecord | None = None, chunks: list[Chunk] | None = None,
+                  written: Written | None = None) -> int:
         chunks = chunks if chunks is not None else self.chunk(doc)
         previous = set(self.store.ids(self.store.chunks, models.Filter(must=[match("doc_id", doc.doc_id)]))) \
             if old else set()
         added = old.added if old else None
         self._put_record(doc, "indexing", len(chunks), added=added)
-        self._write_chunks(self.store.chunks, doc, chunks, ready=False)
+        self._write_chunks(self.store.chunks, doc, chunks, ready=False, written=written)
         ids = [c.chunk_id for c in chunks]
         self.store.set_payload(self.store.chunks, {"ready": True}, ids)
         self.store.delete(self.store.chunks, sorted(previous - set(ids)))

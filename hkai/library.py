@@ -19,7 +19,7 @@ from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
 from .documents import SUPPORTED, Document, LoadError, load_bytes, load_path
 from .embeddings import DenseStatus, load_dense
 from .extractive import extractive_answer
-from .indexing import DocumentRecord, Indexer, IndexReport, Progress
+from .indexing import DocumentRecord, Indexer, IndexReport, Progress, Written
 from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
@@ -126,9 +126,10 @@ class Library:
     def ensure_seeds(self, progress: Progress | None = None) -> IndexReport:
         return self.index_paths([SEEDS_DIR / name for name in seed_manifest()], progress=progress)
 
-    def add_upload(self, data: bytes, name: str, owner: str) -> UploadResult:
+    def add_upload(self, data: bytes, name: str, owner: str, written: Written | None = None) -> UploadResult:
         """Add one visitor's file, parsed once; raises LoadError (with a reason
-        fit to show) for a bad file or one over the visitor's budget."""
+        fit to show) for a bad file or one over the visitor's budget. `written`
+        hears how many passages are stored so far."""
         if owner == PUBLIC:
             raise ValueError("uploads belong to a workspace, not to everyone")
         doc_id = hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12]
@@ -147,7 +148,7 @@ class Library:
         if used + len(chunks) > limits.owner_chunks:
             raise LoadError(name, f"your workspace would hold {used + len(chunks):,} passages, over its limit of "
                             f"{limits.owner_chunks:,}; remove a document first", "over_budget")
-        n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks)
+        n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks, written=written)
         self.workspaces.touch(owner)
         return UploadResult("added", doc, chunks=n)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import i18n
 from .answers import Answer
 from .documents import LoadError
+from .indexing import Written
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +21,11 @@ class UploadOutcome:
     message: str
 
 
-def upload(lib, data: bytes, name: str, owner: str, lang: str) -> UploadOutcome:
-    """Add one file to the visitor's workspace; every failure is a sentence."""
+def upload(lib, data: bytes, name: str, owner: str, lang: str, written: Written | None = None) -> UploadOutcome:
+    """Add one file to the visitor's workspace; every failure is a sentence.
+    `written(done, total)` hears the passages stored so far."""
     try:
-        result = lib.add_upload(data, name, owner)
+        result = lib.add_upload(data, name, owner, written=written)
     except LoadError as exc:  # the reason in the reader's language; the limit's figures stay as written
         reason = i18n.t(f"load.{exc.code}", lang, reason=exc.reason)
         return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=reason))

@@ -155,3 +155,13 @@ def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
     assert all(h.source != "old.txt" for h in fresh_library.search("舊工作區的文件", owners=[PUBLIC, old]))
     assert [d.source for d in fresh_library.documents([fresh])] == ["new.txt"]
     assert fresh_library.status([PUBLIC]).documents == 2
+
+
+def test_an_upload_reports_its_passages_as_they_are_written(fresh_library):
+    heard = []
+    text = "\n\n".join(f"第{i}段：數碼港的算力將持續擴展，支援本地初創企業及大學的模型訓練。" * 3 for i in range(400))
+    result = fresh_library.add_upload(text.encode(), "long.txt", "ws:progress",
+                                      written=lambda done, total: heard.append((done, total)))
+    assert result.status == "added" and result.chunks > 64  # more than one batch
+    assert heard[-1] == (result.chunks, result.chunks) and len(heard) >= 2
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
