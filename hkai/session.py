@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import i18n
 from .answers import Answer
 from .documents import LoadError
-from .indexing import Written
+
+if TYPE_CHECKING:
+    from .indexing import Written
 
 logger = logging.getLogger(__name__)
 

