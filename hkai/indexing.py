@@ -123,6 +123,8 @@ class Indexer:
 
     def _write_chunks(self, collection: str, doc: Document, chunks: list[Chunk], ready: bool,
                       written: Written | None = None) -> None:
+        if written:
+            written(0, len(chunks))
         for start in range(0, len(chunks), BATCH):  # embedding happens outside the store's lock
             self.store.upsert(collection, self._points(doc, chunks[start:start + BATCH], ready))
             if written:

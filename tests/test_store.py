@@ -163,5 +163,5 @@ def test_an_upload_reports_its_passages_as_they_are_written(fresh_library):
     result = fresh_library.add_upload(text.encode(), "long.txt", "ws:progress",
                                       written=lambda done, total: heard.append((done, total)))
     assert result.status == "added" and result.chunks > 64  # more than one batch
-    assert heard[-1] == (result.chunks, result.chunks) and len(heard) >= 2
+    assert heard[0] == (0, result.chunks) and heard[-1] == (result.chunks, result.chunks) and len(heard) >= 3
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
