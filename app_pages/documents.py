@@ -79,7 +79,8 @@ if lib is not None:
             bar = st.empty()
 
             def written(done: int, total: int) -> None:
-                bar.progress(done / total if total else 1.0, text=t("docs.writing", done=f"{done:,}", total=f"{total:,}"))
+                bar.progress(done / total if total else 1.0,
+                             text=t("docs.writing", done=f"{done:,}", total=f"{total:,}"))
 
             outcome = session.upload(lib, f.getvalue(), f.name, me, lang(), written=written)
             bar.empty()
