@@ -8,14 +8,7 @@ import streamlit as st
 
 from components.chat import answer_html, render_answer, to_markdown
 from components.safe import show
-from components.state import (
-    answer_mode,
-    get_library,
-    get_settings,
-    lang,
-    t,
-    visible_owners,
-)
+from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
 from hkai.answers import Answer
 from hkai.feedback import record_feedback
 from hkai.session import CallBudget, Turn
@@ -42,9 +35,7 @@ def share_link(question: str) -> str:
 
 def generated(lib, question: str) -> Answer:
     """A generated answer streamed in as escaped text, within the session's budget."""
-    from hkai.llm import (
-        stream_answer,  # LangChain's OpenAI client: loaded when first needed
-    )
+    from hkai.llm import stream_answer  # LangChain's OpenAI client: loaded when first needed
     llm = get_settings().llm
     budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
     if not budget.take():

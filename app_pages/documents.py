@@ -5,15 +5,7 @@ import re
 import streamlit as st
 
 from components.safe import html_text, md_escape
-from components.state import (
-    get_library,
-    lang,
-    new_workspace,
-    owner,
-    t,
-    visible_owners,
-    workspace_token,
-)
+from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
 from hkai import i18n, session, workspaces
 from hkai.documents import SUPPORTED
 from hkai.figures import extract_figures

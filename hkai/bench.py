@@ -15,6 +15,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,8 +218,6 @@ def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, 
 def during_upload_rows(queries: list[str], tmp: str, dense_model: str) -> list[Row]:
     """A visitor's query latency while another visitor's upload is being
     encoded by the same dense model (one process, as in the app)."""
-    import threading
-
     lib = fresh_library(dense_model, tmp, "during-upload")
     lib.ensure_seeds()
     text = "\n\n".join(f"第{i}段：數碼港人工智能超算中心的算力將持續擴展，支援本地初創企業、大學及科研機構的模型訓練。" * 4

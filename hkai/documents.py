@@ -34,11 +34,12 @@ class LoadError(Exception):
 
 
 @dataclass
-class Document:
+class DocumentInfo:
+    """What a document is and whose, without its text."""
+
     doc_id: str
     title: str
     source: str
-    text: str  # the original text, for display
     format: str = "text"
     script: str = "en"
     language: str = "en"
@@ -47,6 +48,11 @@ class Document:
     owner: str = "public"
     content_hash: str = ""
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Document(DocumentInfo):
+    text: str = field(kw_only=True)  # the original text, for display
 
     @property
     def clean_text(self) -> str:

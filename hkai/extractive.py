@@ -24,14 +24,7 @@ from . import i18n
 from .answers import Answer, Citation, check_grounding
 from .figures import dates_in, figures_in_sentence, render_date, render_figure
 from .retrieval import Hit, QueryPlan
-from .text import (
-    FOOTNOTE_MARKERS,
-    contains_cjk,
-    fold,
-    sentence_spans,
-    to_script,
-    to_simplified,
-)
+from .text import FOOTNOTE_MARKERS, contains_cjk, fold, sentence_spans, to_script, to_simplified
 
 MIN_COVERAGE = 0.34  # below this share of the question's terms, the library does not answer it
 _BULLET = re.compile(r"^[\s\-–—•◆●■*]+")

@@ -25,10 +25,10 @@ from qdrant_client import models
 
 from .chunking import Chunk, chunk_document
 from .config import PIPELINE_VERSION
-from .documents import Document, LoadError
+from .documents import Document, DocumentInfo, LoadError
 from .embeddings import DenseEncoder
 from .sparse import BM25SparseEmbeddings, terms
-from .store import BATCH, DENSE, LATENT, PUBLIC, SPARSE, Store, match, point_id
+from .store import BATCH, DENSE, LATENT, SPARSE, Store, match, point_id
 from .text import to_simplified
 
 logger = logging.getLogger(__name__)
@@ -56,21 +56,9 @@ class IndexReport:
 
 
 @dataclass
-class DocumentRecord:
-    """A document as the store keeps it, without its text: what it is, whose,
-    and how far it is indexed."""
+class DocumentRecord(DocumentInfo):
+    """A document as the store keeps it, without its text, and how far it is indexed."""
 
-    doc_id: str
-    title: str = ""
-    source: str = ""
-    format: str = "text"
-    script: str = "en"
-    language: str = "en"
-    publisher: str = ""
-    date: str = ""
-    owner: str = PUBLIC
-    content_hash: str = ""
-    extra: dict = field(default_factory=dict)
     state: str = "ready"  # "indexing" and "removing" while a process is at it
     chunks: int = 0
     added: str = ""

@@ -21,14 +21,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from . import i18n
-from .answers import (
-    Answer,
-    Citation,
-    _similar,
-    check_grounding,
-    figures_in,
-    normalise_figure,
-)
+from .answers import Answer, Citation, _similar, check_grounding, figures_in, normalise_figure
 from .config import PRESETS, LLMSettings, llm_settings
 from .retrieval import Hit, plan_query
 from .text import detect_script, split_sentences, to_script

@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test needs the network
 
-from hkai.config import SEEDS_DIR, load_settings
-from hkai.library import Library
+from hkai.config import SEEDS_DIR, load_settings  # noqa: E402
+from hkai.library import Library  # noqa: E402
 
 SEED_002 = SEEDS_DIR / "002_230320e1d8897bab.txt"
 SEED_000 = SEEDS_DIR / "000_4af2519e1aa8d853.txt"

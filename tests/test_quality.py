@@ -4,14 +4,7 @@ import threading
 
 import pytest
 
-from hkai.bench import (
-    BENCH_DIR,
-    load_seed_questions,
-    load_squad,
-    load_xquad,
-    seed_quality,
-    squad_quality,
-)
+from hkai.bench import BENCH_DIR, load_seed_questions, load_squad, load_xquad, seed_quality, squad_quality
 from hkai.config import load_settings
 from hkai.library import Library
 

@@ -12,13 +12,7 @@ import pandas as pd
 import yaml
 
 from ..config import SEEDS_DIR
-from ..figures import (
-    EN_UNITS,
-    USD_HKD_PEG,
-    CuratedFigure,
-    extract_figures,
-    load_curated,
-)
+from ..figures import EN_UNITS, USD_HKD_PEG, CuratedFigure, extract_figures, load_curated
 from ..i18n import t
 from ..text import to_script
 
