@@ -40,6 +40,18 @@ def _open(args):
     return lib
 
 
+EMPTY = ("the library is empty: run `python -m hkai index` for the shipped documents, "
+         "or `python -m hkai index PATH` for your own")
+
+
+def _empty(lib) -> bool:
+    """Say so when there is nothing to search, rather than "the documents do not answer"."""
+    if lib.status().documents:
+        return False
+    print(f"note: {EMPTY}", file=sys.stderr)
+    return True
+
+
 def cmd_index(args) -> int:
     """Exit code 0 when every file was indexed (or already was), 1 when some
     failed (the rest are indexed), 2 when the store is held by another process."""
@@ -63,6 +75,7 @@ def cmd_index(args) -> int:
 
 def cmd_search(args) -> int:
     lib = _open(args)
+    _empty(lib)
     for q in _queries(args.query):
         hits = lib.search(q, k=args.k)
         human = "\n".join(f"{i}. [{h.score:.4f}] {h.title} ({h.source})\n   {h.text[:160]}"
@@ -73,6 +86,7 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args) -> int:
     lib = _open(args)
+    empty = _empty(lib)
     for q in _queries(args.question):
         if args.mode == "llm":
             from .llm import answer_with_llm
@@ -80,7 +94,9 @@ def cmd_ask(args) -> int:
             answer = answer_with_llm(lib, q)
         else:
             answer = lib.ask(q)
-        if answer.notice and not args.json:
+        if empty and not answer.notice:
+            answer.notice = EMPTY  # already said on stderr
+        elif answer.notice and not args.json:
             print(f"note: {answer.notice}", file=sys.stderr)
         cites = "\n".join(f"[{c.n}] {c.title} ({c.source})" for c in answer.citations)
         _emit(answer.as_json(), args.json, f"Q: {q}\n{answer.answer}\n{cites}\n")
@@ -91,6 +107,7 @@ def cmd_facts(args) -> int:
     from .figures import library_figures
 
     lib = _open(args)
+    _empty(lib)
     for fig in library_figures(lib):
         _emit(fig.as_json(), args.json, f"{fig.label}: {fig.value:g} {fig.unit} — “{fig.quote}” ({fig.source})")
     return 0

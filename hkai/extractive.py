@@ -24,7 +24,7 @@ from . import i18n
 from .answers import Answer, Citation, check_grounding
 from .figures import dates_in, figures_in_sentence, render_date, render_figure
 from .retrieval import Hit, QueryPlan
-from .text import FOOTNOTE_MARKERS, contains_cjk, fold, sentence_spans, to_script, to_simplified
+from .text import FOOTNOTE_MARKERS, contains_cjk, detect_script, fold, sentence_spans, to_script, to_simplified
 
 MIN_COVERAGE = 0.34  # below this share of the question's terms, the library does not answer it
 _BULLET = re.compile(r"^[\s\-–—•◆●■*]+")
@@ -221,7 +221,8 @@ def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPl
                 if _fits((fkind, value, unit), kinds, question):
                     at = c.quote.index(raw)
                     distance = min(at - a if at >= a else 3 * (a - at) for a in anchors)
-                    found.append((distance, render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at])))
+                    found.append((distance, render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at],
+                                                          detect_script(c.quote))))
         if found:
             cites = shown.setdefault(min(found)[1], [])
             if numbers[id(c.passage)] not in cites:

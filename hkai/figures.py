@@ -18,8 +18,8 @@ _SCALE = {"萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "千": 1e3, "百萬": 
 _NUM = r"(?<![A-Za-z\d.,])(\d[\d,]*(?:\.\d+)?)"
 _MONEY = re.compile(
     r"(?P<pre>HK\$|US\$|RMB|港幣|港币)?\s?" + _NUM + r"\s?(?P<scale>百萬|百万|萬|万|億|亿|千|million|billion)?\s?"
-    r"(?P<cur>港元|港幣|港币|美元|人民幣|人民币|元)", re.I)
-_MONEY_EN = re.compile(r"(?P<pre>HK\$|US\$|RMB|CNY)\s?" + _NUM
+    r"(?P<cur>港元|港幣|港币|美元|人民幣|人民币|元|yuan\b)", re.I)
+_MONEY_EN = re.compile(r"(?P<pre>HK\$|US\$|RMB|CNY|\$)\s?" + _NUM
                        + r"\s?(?P<scale>million|billion|thousand|bn|mn|[bmk](?![a-z]))?", re.I)
 _COMPUTE = re.compile(_NUM + r"\s?(?P<unit>PFLOPS|EFLOPS|TFLOPS)", re.I)
 _PERCENT = re.compile(r"(?P<dir>升|跌|漲|涨|上升|下跌|收跌|up|down|rose|fell)?\s?" + _NUM + r"\s?(?:%|％)", re.I)
@@ -36,7 +36,8 @@ _COUNT_BEFORE = re.compile(
     + _NUM + r"\s?(?P<scale>萬|万|億|亿|million|billion)?\s?(?:次|個|个|名|人)?", re.I)
 
 _CURRENCY = {"港元": "HKD", "港幣": "HKD", "港币": "HKD", "hk$": "HKD", "美元": "USD", "us$": "USD",
-             "人民幣": "CNY", "人民币": "CNY", "rmb": "CNY", "cny": "CNY", "元": ""}
+             "人民幣": "CNY", "人民币": "CNY", "rmb": "CNY", "cny": "CNY", "元": "", "yuan": "",
+             "$": ""}
 
 
 @dataclass
@@ -183,25 +184,28 @@ _UP = re.compile(r"升|漲|涨|上升|up|rose", re.I)
 
 
 def render_figure(kind: str, value: float, unit: str, currency: str, lang: str, raw: str = "",
-                  before: str = "") -> str:
+                  before: str = "", source_script: str = "") -> str:
     """A parsed figure in words a reader of `lang` uses: HK$1 billion, 5,000
     PFLOPS, 16 labs, US$10 million; 10億港元, 1,000萬美元 in Chinese. `raw` and the
-    few characters `before` it say whether it was "over" a number or a rise."""
+    few characters `before` it say whether it was "over" a number or a rise. A
+    bare 元 is written as its source's readers write it in English: "$" where
+    the source is Traditional (Hong Kong's dollar, as its government writes
+    "$50 million"), "yuan" where it is Simplified."""
     over = bool(_OVER.search(raw) or _OVER.search(before[-3:]))
     if lang == "en":
         prefix = "over " if over and kind in ("count", "money", "compute", "area") else ""
         if kind == "percent":
             return f"{'down' if value < 0 else 'up' if _UP.search(raw) else ''} {abs(value):g}%".strip()
-        return prefix + _render_en(kind, value, unit, currency)
+        return prefix + _render_en(kind, value, unit, currency, source_script)
     if kind == "percent":
         return to_script(f"{'下跌' if value < 0 else '上升' if _UP.search(raw) else ''}{abs(value):g}%", lang)
     return to_script(("超過" if over else "") + _render_zh(kind, value, unit, currency), lang)
 
 
-def _render_en(kind: str, value: float, unit: str, currency: str) -> str:
+def _render_en(kind: str, value: float, unit: str, currency: str, source_script: str = "") -> str:
     if kind == "money":
-        symbol = _SYMBOL.get(currency, "")
-        return f"{symbol}{_scaled_en(value)}" if symbol else f"{_scaled_en(value)} 元"
+        symbol = _SYMBOL.get(currency) or ("$" if source_script == "zh-Hant" else "")
+        return f"{symbol}{_scaled_en(value)}" if symbol else f"{_scaled_en(value)} yuan"
     if kind == "compute":
         return f"{value:,.6g} {unit}"
     if kind in ("area", "count"):

@@ -64,6 +64,7 @@ ENGLISH_FIRST_LINES = {
     "How many active users does ModelScope have?": "over 1 million active users [1]",
     "When will the licensing regime for virtual asset service providers take effect?": "June this year [1]",
     "How did Baidu's shares do?": "down 5.39% [1]",
+    "Cyberport's Web3 budget?": "$50 million [1]",  # a bare 元 in a Hong Kong (Traditional) source
 }
 
 
@@ -122,3 +123,14 @@ def test_headings_furniture_and_cut_snippets_are_never_quotable():
     assert quotable("岑健樂）香港Web3.0協會理事會會長陳德霖昨日在協會成立儀式上致辭。") == \
         "香港Web3.0協會理事會會長陳德霖昨日在協會成立儀式上致辭。"
     assert quotable("- 香港特区政府已预留10亿港元成立“香港人工智能研发院” [5]") == "香港特区政府已预留10亿港元成立“香港人工智能研发院”"
+
+
+def test_a_bare_yuan_is_written_as_its_source_writes_it_in_english():
+    from hkai.figures import render_figure
+
+    assert render_figure("money", 5e7, "", "", "en", "5,000萬元", source_script="zh-Hant") == "$50 million"
+    assert render_figure("money", 5e7, "", "", "en", "5000万元", source_script="zh-Hans") == "50 million yuan"
+    assert render_figure("money", 1e9, "", "HKD", "en", "10亿港元", source_script="zh-Hans") == "HK$1 billion"
+    assert render_figure("money", 5e7, "", "", "zh-Hant", "5000万元") == "5,000萬元"
+    grounding = check_grounding("In the sources: $50 million [1].", ["撥款5,000萬元予數碼港"], given=1)
+    assert grounding["supported"], grounding
