@@ -67,3 +67,15 @@ def test_chunks_are_sized_overlapping_and_end_on_sentences():
 def test_chunk_ids_are_stable_content_hashes():
     doc = load_path(SEED_002, max_bytes=1 << 30)
     assert [c.chunk_id for c in chunk_document(doc)] == [c.chunk_id for c in chunk_document(doc)]
+
+
+def test_traditional_quotes_say_and_not_merged():
+    """OpenCC's s2hk writes 并成为 ("and became") as 併成為 ("merged into"); the
+    fixes dictionary, loaded through OpenCC's own configuration, corrects it
+    and leaves the real "merge" alone."""
+    from hkai.text import to_traditional
+
+    seed = "商汤科技于2014年落户香港科学园并成为香港第一家独角兽企业并成功上市"
+    assert to_traditional(seed) == "商湯科技於2014年落户香港科學園並成為香港第一家獨角獸企業並成功上市"
+    assert to_traditional("两家公司合并成一家") == "兩家公司合併成一家"
+    assert to_traditional("人工智能发展") == "人工智能發展"  # the rest of s2hk is untouched
