@@ -51,6 +51,13 @@ def generated(lib, question: str) -> Answer:
     return box["answer"]
 
 
+def refuse(kind: str, message: str) -> None:
+    """A question not answered: the sentence stays on the page until the next
+    question (a rerun, such as the library finishing loading, keeps it)."""
+    st.session_state["ask_notice"] = (kind, message)
+    st.rerun()
+
+
 def ask(question: str) -> None:
     question = question.strip()
     limit = get_settings().limits.question_chars
@@ -58,8 +65,7 @@ def ask(question: str) -> None:
         st.toast(t("ask.empty_question"))
         return
     if len(question) > limit:
-        st.warning(t("ask.too_long", n=len(question), limit=limit))
-        return
+        refuse("warning", t("ask.too_long", n=len(question), limit=limit))
     with st.chat_message("user"):
         show(question)
     with st.chat_message("assistant"):
@@ -74,9 +80,9 @@ def ask(question: str) -> None:
                     answer = lib.ask(question, owners=visible_owners(), previous=previous())
         except Exception:  # the operator gets the traceback, the visitor a sentence
             logger.exception("answering %r failed", question[:80])
-            st.error(t("ask.error"))
-            return
+            refuse("error", t("ask.error"))
     history.append(Turn(question, answer))
+    st.session_state.pop("ask_notice", None)
     st.session_state["ask_url_q"] = question
     st.query_params["q"] = question  # the link now reproduces this answer
     st.rerun()
@@ -111,6 +117,10 @@ else:
     with c3.popover(t("ask.share"), icon=":material/link:"):
         st.caption(t("ask.share_hint"))
         st.code(share_link(history[-1].question), language=None, wrap_lines=True)
+
+notice = st.session_state.get("ask_notice")
+if notice:
+    (st.error if notice[0] == "error" else st.warning)(notice[1])
 
 url_question = st.query_params.get("q")
 if url_question and url_question != st.session_state.get("ask_url_q"):

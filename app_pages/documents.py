@@ -108,6 +108,8 @@ if lib is not None:
         at = -1
     cited = [s for s in st.query_params.get("hl", "").split("\n") if s.strip()]
     quote = st.query_params.get("quote", "")
+    if wanted and wanted not in {r.doc_id for r in records}:
+        st.info(t("docs.not_visible"), icon=":material/link_off:")
     for r in records:
         with st.expander(md_escape(r.title), expanded=(r.doc_id == wanted)):
             doc = lib.document(r.doc_id, visible_owners())

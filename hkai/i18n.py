@@ -110,6 +110,9 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "load.too_large": ("{reason}", "檔案或其內容超出上限（每個檔案 20 MB、500 頁、100 萬字），請分拆為較小的檔案"),
     "load.over_budget": ("{reason}", "你的工作區已達段落上限，請先移除文件"),
     "load.missing": ("{reason}", "無法讀取檔案"),
+    "docs.not_visible": ("The document this link points to is not in the library you can see: it was removed, or it "
+                         "belongs to a private workspace whose link is not open here.",
+                         "此連結指向的文件不在你可查看的文件庫中：文件已被移除，或屬於未在此開啟連結的私人工作區。"),
     "docs.remove": ("Remove", "移除"),
     "docs.removed": ("Removed {title}.", "已移除 {title}。"),
     "docs.view": ("View", "查看"),
@@ -143,7 +146,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "dash.models_note": ("Cells are quoted from the newspaper's table, in Chinese.", "表內文字引自報章原表。"),
     "dash.modelscope": ("ModelScope (魔搭), Alibaba Cloud's open model platform", "阿里雲開源模型平台「魔搭」"),
     "dash.custom_hint": ("Figures found in your own documents can be added here from the Documents page.",
-                         "你上載文件中的數字，可在文件庫頁加入此處。", "你上载文件中的数字，可在文件库页加入此处。"),
+                         "你上載文件中的數字，可在文件庫頁加入此處。", "你上传文件中的数字，可在文件库页加入此处。"),
     "docs.add_to_chart": ("Add figures to my chart (Overview)", "把數字加入我的圖表（概覽）", "把数字加入我的图表（概览）"),
     "dash.table_by_programme": ("Commitments by programme", "按計劃列出的資金承諾"),
     # charts, tables, exports and the briefing deck
@@ -210,6 +213,19 @@ STRINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Hong Kong words that OpenCC's character conversion keeps but a mainland reader
+# would not write; applied to the derived Simplified strings only.
+HANS_WORDS = {"连结": "链接", "档案": "文件", "上载": "上传", "金钥": "密钥", "设定": "设置", "载入": "加载",
+              "程式": "程序", "支援": "支持", "撷取": "提取"}
+
+
+def _hans(traditional: str) -> str:
+    text = to_simplified(traditional)
+    for hk, mainland in HANS_WORDS.items():
+        text = text.replace(hk, mainland)
+    return text
+
+
 def plural(key: str, n: int, lang: str = "en") -> str:
     """`key` for one, `key_plural` otherwise (Chinese has one form)."""
     return t(key if n == 1 else f"{key}_plural", lang, n=n)
@@ -221,7 +237,7 @@ def t(key: str, lang: str = "en", **kwargs) -> str:
     if lang == "zh-Hant":
         text = entry[1]
     elif lang == "zh-Hans":
-        text = entry[2] if len(entry) > 2 else to_simplified(entry[1])
+        text = entry[2] if len(entry) > 2 else _hans(entry[1])
     else:
         text = entry[0]
     return text.format(**kwargs) if kwargs else text

@@ -77,6 +77,10 @@ def test_over_long_question_gets_a_friendly_message(app_env):
     at.chat_input[0].set_value("數碼港" * 300).run()
     assert not at.exception
     assert any("too long" in w.value for w in at.warning)
+    at.run()  # a rerun (the library finishing loading, a click) keeps the sentence on the page
+    assert any("too long" in w.value for w in at.warning)
+    at.chat_input[0].set_value("數碼港撥款多少？").run()  # the next answered question clears it
+    assert not at.warning and "5,000萬元" in text_of(at)
 
 
 def test_clear_empties_the_conversation(app_env):

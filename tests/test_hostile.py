@@ -172,4 +172,4 @@ def test_upload_failures_are_explained_in_the_readers_language(fresh_library):
     assert not zh.ok and zh.message.startswith("未能加入 broken.pdf：") and "已損壞" in zh.message
     assert "damaged" in en.message
     hans = session.upload(fresh_library, b"x", "a.xlsx", "ws:x", "zh-Hans").message
-    assert hans.startswith("未能加入 a.xlsx：") and "档案类型" in hans  # Simplified characters
+    assert hans.startswith("未能加入 a.xlsx：") and "文件类型" in hans  # Simplified characters

@@ -79,3 +79,13 @@ def test_traditional_quotes_say_and_not_merged():
     assert to_traditional(seed) == "商湯科技於2014年落户香港科學園並成為香港第一家獨角獸企業並成功上市"
     assert to_traditional("两家公司合并成一家") == "兩家公司合併成一家"
     assert to_traditional("人工智能发展") == "人工智能發展"  # the rest of s2hk is untouched
+
+
+def test_simplified_ui_strings_use_mainland_words():
+    from hkai import i18n
+
+    for key in i18n.STRINGS:
+        hans = i18n.t(key, "zh-Hans")
+        assert not any(word in hans for word in i18n.HANS_WORDS), (key, hans)
+    assert i18n.t("docs.ws_invalid", "zh-Hans") == "此私人链接无效，未能打开任何工作区。"
+    assert i18n.t("docs.ws_invalid", "zh-Hant") == "此私人連結無效，未能打開任何工作區。"  # Hong Kong keeps its words
