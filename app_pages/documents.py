@@ -86,6 +86,17 @@ if lib is not None:
             st.caption(t("docs.ws_explain", hours=f"{lib.settings.workspace_ttl_hours:g}"))
             st.code(f"{st.context.url or ''}?ws={token}&lang={lang()}", language=None, wrap_lines=True)
 
+    if owner() and lib.pending([owner()]):
+        @st.fragment(run_every=3)
+        def catching_up(me: str) -> None:
+            """Uploads are found by their words at once; this says while meaning is being added."""
+            waiting = lib.pending([me])
+            if not waiting:
+                st.rerun(scope="app")
+            st.info(t("docs.embedding", n=f"{waiting:,}"), icon=":material/hourglass_top:")
+
+        catching_up(owner())
+
     records = lib.documents(visible_owners())
     table = [{
         t("docs.col.title"): r.title, t("docs.col.publisher"): r.publisher,

@@ -230,7 +230,8 @@ def during_upload_rows(queries: list[str], tmp: str, dense_model: str) -> list[R
 
     def upload() -> None:
         try:
-            lib.add_upload(text.encode(), "upload.txt", "ws:uploader")
+            lib.add_upload(text.encode(), "upload.txt", "ws:uploader")  # searchable by its words at once
+            lib.finish_embedding()  # then its dense vectors, in the background thread
         finally:
             done.set()
 

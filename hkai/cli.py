@@ -63,6 +63,7 @@ def cmd_index(args) -> int:
         report = lib.index_paths(args.paths)
     else:
         report = lib.ensure_seeds()
+    lib.finish_embedding()  # documents recovered from an interrupted run get their dense vectors too
     for err in report.errors:
         print(f"failed {err.name}: {err.reason}", file=sys.stderr)
     for name in report.ignored:

@@ -100,6 +100,9 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "docs.upload": ("Add documents (PDF, Word, HTML, Markdown, text)", "加入文件（PDF、Word、HTML、Markdown、純文字）"),
     "docs.added": ("Added {name}: {chunks}.", "已加入 {name}：{chunks}。"),
     "docs.writing": ("Reading and indexing passages: {done} of {total}", "正在讀取並索引段落：{done} / {total}"),
+    "docs.embedding": ("Your documents can be searched by their words now; matching by meaning (for questions in "
+                       "another language) is being added: {n} passages to go.",
+                       "你的文件現已可按字詞搜尋；按語義配對（以其他語言提問時使用）正在加入，尚餘 {n} 段。"),
     "docs.duplicate": ("{name} is already in the library as “{title}”.", "{name} 已在文件庫中（“{title}”）。"),
     "docs.unchanged": ("{name} is already indexed, unchanged.", "{name} 已索引，內容未變。"),
     "docs.failed": ("{name} was not added: {reason}", "未能加入 {name}：{reason}"),

@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
+from itertools import islice
 
 from qdrant_client import models
 
@@ -88,35 +90,59 @@ class Indexer:
     def chunk(self, doc: Document) -> list[Chunk]:
         return chunk_document(doc, splitter=self.splitter)
 
-    def _points(self, doc: Document, batch: list[Chunk], ready: bool) -> list[models.PointStruct]:
+    def _model_vectors(self, texts: list[str]) -> list[dict]:
+        """The dense model's vectors of passages (dense, and latent terms where
+        it has them). It reads Simplified Chinese better than Traditional
+        (multilingual-e5 on XQuAD: hit@1 0.765 folded against 0.755 as written),
+        so it gets the folded script."""
+        folded = [to_simplified(t) for t in texts]
+        dense = self.dense.embed_documents(folded)
+        latent = self.dense.latent(folded) if self.dense.has_latent else None
+        return [{DENSE: dense[j], **({LATENT: models.SparseVector(indices=latent[j][0], values=latent[j][1])}
+                                     if latent is not None else {})} for j in range(len(texts))]
+
+    def _points(self, doc: Document, batch: list[Chunk], ready: bool, embed: bool = True) -> list[models.PointStruct]:
         texts = [c.text for c in batch]
         sparse = [self.sparse.embed_document_terms(terms(t)) for t in texts]
-        # The dense model reads Simplified Chinese better than Traditional (multilingual-e5 on
-        # XQuAD: hit@1 0.765 folded against 0.755 as written), so it gets the folded script.
-        folded = [to_simplified(t) for t in texts]
-        dense = self.dense.embed_documents(folded) if self.dense is not None else None
-        latent = self.dense.latent(folded) if self.dense is not None and self.dense.has_latent else None
+        later = self.dense is not None and not embed
+        model = self._model_vectors(texts) if self.dense is not None and embed else [{} for _ in texts]
         points = []
         for j, chunk in enumerate(batch):
-            vector = {SPARSE: models.SparseVector(indices=sparse[j].indices, values=sparse[j].values)}
-            if dense is not None:
-                vector[DENSE] = dense[j]
-            if latent is not None:
-                vector[LATENT] = models.SparseVector(indices=latent[j][0], values=latent[j][1])
-            points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload={
-                "doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
-                "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
-                "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready}))
+            vector = {SPARSE: models.SparseVector(indices=sparse[j].indices, values=sparse[j].values), **model[j]}
+            payload = {"doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
+                       "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
+                       "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready}
+            if later:
+                payload["embedded"] = False  # the dense model's vectors follow (`embed_pending`)
+            points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload=payload))
         return points
 
     def _write_chunks(self, collection: str, doc: Document, chunks: list[Chunk], ready: bool,
-                      written: Written | None = None) -> None:
+                      written: Written | None = None, embed: bool = True) -> None:
         if written:
             written(0, len(chunks))
         for start in range(0, len(chunks), BATCH):  # embedding happens outside the store's lock
-            self.store.upsert(collection, self._points(doc, chunks[start:start + BATCH], ready))
+            self.store.upsert(collection, self._points(doc, chunks[start:start + BATCH], ready, embed))
             if written:
                 written(min(start + BATCH, len(chunks)), len(chunks))
+
+    def embed_pending(self, limit: int = 16) -> int:
+        """Fill in the dense model's vectors of up to `limit` passages written
+        without them; returns how many (0: nothing left)."""
+        if self.dense is None:
+            return 0
+        todo = list(islice(self.store.scroll(self.store.chunks, models.Filter(must=[match("embedded", False)]),
+                                             payload=["text"], page=limit), limit))
+        if not todo:
+            return 0
+        vectors = self._model_vectors([p.payload["text"] for p in todo])
+        self.store.fill_vectors(self.store.chunks, {str(p.id): v for p, v in zip(todo, vectors)}, {"embedded": True})
+        return len(todo)
+
+    def pending(self, owners: list[str] | None = None) -> int:
+        """Passages (of these owners) still waiting for the dense model's vectors."""
+        must = [match("embedded", False)] + ([match("owner", list(owners))] if owners is not None else [])
+        return self.store.count(self.store.chunks, models.Filter(must=must))
 
     # ---- records ----------------------------------------------------------------
     def _put_record(self, doc: Document, state: str, n_chunks: int, added: str | None = None) -> None:
@@ -158,13 +184,16 @@ class Indexer:
         return report
 
     def index_one(self, doc: Document, old: DocumentRecord | None = None, chunks: list[Chunk] | None = None,
-                  written: Written | None = None) -> int:
+                  written: Written | None = None, later: bool = False) -> int:
+        """Write a document (see the module's note). With `later`, its passages
+        are searchable by their words as soon as they are written, and the
+        dense model's vectors are filled in afterwards (`embed_pending`)."""
         chunks = chunks if chunks is not None else self.chunk(doc)
         previous = set(self.store.ids(self.store.chunks, models.Filter(must=[match("doc_id", doc.doc_id)]))) \
             if old else set()
         added = old.added if old else None
         self._put_record(doc, "indexing", len(chunks), added=added)
-        self._write_chunks(self.store.chunks, doc, chunks, ready=False, written=written)
+        self._write_chunks(self.store.chunks, doc, chunks, ready=False, written=written, embed=not later)
         ids = [c.chunk_id for c in chunks]
         self.store.set_payload(self.store.chunks, {"ready": True}, ids)
         self.store.delete(self.store.chunks, sorted(previous - set(ids)))
@@ -184,8 +213,8 @@ class Indexer:
         for rec in self.records(models.Filter(must=[match("state", ["indexing", "removing"])])):
             if rec.state == "removing":
                 self.remove(rec.doc_id)
-            elif (doc := self.document(rec.doc_id)) is not None:
-                self.index_one(doc, rec)
+            elif (doc := self.document(rec.doc_id)) is not None:  # words now, the model's vectors later
+                self.index_one(doc, rec, later=self.dense is not None)
             logger.warning("recovered document %s left %s by an interrupted process", rec.doc_id, rec.state)
             fixed += 1
         known = {r.doc_id for r in self.records(None)}
@@ -220,3 +249,53 @@ class Indexer:
         self.store.delete_meta(key)
         self.rebuilt = old is not None
         logger.info("chunk index %s is live (was %s, %d documents)", self.target, old, len(done))
+
+
+class LaterEmbedding:
+    """A daemon thread that fills in the dense model's vectors of passages
+    written without them (uploads: searchable by their words at once), a small
+    batch at a time, so it stops within seconds. What it has not done when the
+    process ends is done after the next start."""
+
+    def __init__(self, indexer: Indexer, batch: int = 16) -> None:
+        self.indexer, self.batch = indexer, batch
+        self._lock = threading.Lock()
+        self._wake, self._stop, self._idle = threading.Event(), threading.Event(), threading.Event()
+        self._idle.set()
+        self._thread: threading.Thread | None = None
+
+    def kick(self) -> None:
+        """There is work: start (or wake) the thread."""
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._idle.clear()
+            self._wake.set()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="hkai-embed-later", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                while not self._stop.is_set() and self.indexer.embed_pending(self.batch):
+                    pass
+            except Exception:  # the store closed under it, or the model failed: say so, retry on the next kick
+                if not self._stop.is_set():
+                    logger.exception("filling in dense vectors failed; the passages stay searchable by their words")
+            with self._lock:
+                if not self._wake.is_set():
+                    self._idle.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once nothing is left to do (for the CLI and tests)."""
+        return self._idle.wait(timeout)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        with self._lock:
+            self._stop.set()
+            self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

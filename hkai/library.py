@@ -19,7 +19,7 @@ from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
 from .documents import SUPPORTED, Document, LoadError, load_bytes, load_path
 from .embeddings import DenseStatus, load_dense
 from .extractive import extractive_answer
-from .indexing import DocumentRecord, Indexer, IndexReport, Progress, Written
+from .indexing import DocumentRecord, Indexer, IndexReport, LaterEmbedding, Progress, Written
 from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
@@ -89,6 +89,9 @@ class Library:
         self.indexer = Indexer(self.store, self.sparse, self.dense, make_splitter(s.chunk_size, s.chunk_overlap),
                                signature)
         self.indexer.open()
+        self.later = LaterEmbedding(self.indexer) if self.dense is not None else None
+        if self.later is not None and self.indexer.pending():
+            self.later.kick()  # vectors an earlier process did not get to
         reranker, self.reranker_status = load_reranker(s.reranker)
         self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight, reranker)
         self.workspaces = Workspaces(self.store, self.indexer, s.workspace_ttl_hours)
@@ -148,7 +151,10 @@ class Library:
         if used + len(chunks) > limits.owner_chunks:
             raise LoadError(name, f"your workspace would hold {used + len(chunks):,} passages, over its limit of "
                             f"{limits.owner_chunks:,}; remove a document first", "over_budget")
-        n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks, written=written)
+        n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks, written=written,
+                                   later=self.later is not None)
+        if self.later is not None:
+            self.later.kick()
         self.workspaces.touch(owner)
         return UploadResult("added", doc, chunks=n)
 
@@ -215,7 +221,21 @@ class Library:
                 self._texts.pop(next(iter(self._texts)))
         return text
 
+    def pending(self, owners: Owners | None = None) -> int:
+        """Passages searchable by their words whose dense vectors are still being computed."""
+        return self.indexer.pending(list(owners) if owners is not None else None) if self.later is not None else 0
+
+    def finish_embedding(self, timeout: float | None = None) -> bool:
+        """Wait until every passage has its dense vectors (the CLI, tests)."""
+        if self.later is None:
+            return True
+        if self.indexer.pending():
+            self.later.kick()
+        return self.later.wait(timeout)
+
     def close(self) -> None:
+        if self.later is not None:
+            self.later.stop()
         self.store.close()
 
 

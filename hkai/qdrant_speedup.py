@@ -88,7 +88,9 @@ class _Segment:
 
 class _SparseIndex:
     """Segments over one collection's vector list. Appended points become a new
-    segment; a changed or removed vector object means a rebuild."""
+    segment (the newest ones merge when there are too many, the large old ones
+    stay); a changed vector object (a replaced point, vectors filled in later)
+    rebuilds only the segments holding it; a shorter list means a rebuild."""
 
     MAX_SEGMENTS = 12
 
@@ -100,14 +102,21 @@ class _SparseIndex:
     def sync(self, vectors: list) -> None:
         ids = _identities(vectors)
         n = len(self.ids)
-        if len(ids) >= n and np.array_equal(ids[:n], self.ids):
+        if len(ids) < n:
+            self.segments = [_Segment(vectors, 0)]
+        else:
+            changed = np.nonzero(ids[:n] != self.ids)[0]
+            if len(changed):
+                self.segments = [_Segment(vectors[g.start:g.start + g.n], g.start)
+                                 if np.any((changed >= g.start) & (changed < g.start + g.n)) else g
+                                 for g in self.segments]
             if len(ids) > n:
                 if len(self.segments) >= self.MAX_SEGMENTS:
-                    self.segments = [_Segment(vectors, 0)]
+                    keep = self.segments[:self.MAX_SEGMENTS // 2]
+                    start = keep[-1].start + keep[-1].n
+                    self.segments = keep + [_Segment(vectors[start:], start)]
                 else:
                     self.segments.append(_Segment(vectors[n:], n))
-        else:
-            self.segments = [_Segment(vectors, 0)]
         self.ids, self.refs = ids, list(vectors)
 
     def scores(self, query, empty_is_zero: bool) -> np.ndarray:

