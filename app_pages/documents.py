@@ -61,6 +61,16 @@ if lib is not None:
     files = st.file_uploader(t("docs.upload"), accept_multiple_files=True, key="docs_uploader",
                              type=sorted({s.lstrip(".") for s in SUPPORTED}))
     done = st.session_state.setdefault("docs_done", set())
+    outcomes = st.session_state.setdefault("docs_outcomes", {})  # kept across reruns while the file is listed
+    listed = {(f.name, f.size, f.file_id) for f in files or []}
+    for marker in [m for m in outcomes if m not in listed]:
+        del outcomes[marker]
+    shown = set(outcomes)  # messages of earlier runs; this run's new ones are drawn by their status box
+    for f in files or []:
+        marker = (f.name, f.size, f.file_id)
+        if marker in done and marker in outcomes:
+            ok, message = outcomes[marker]
+            (st.success if ok else st.error)(md_escape(message), icon=":material/check:" if ok else None)
     for f in files or []:
         marker = (f.name, f.size, f.file_id)
         if marker in done:
@@ -75,9 +85,12 @@ if lib is not None:
                              text=t("docs.writing", done=f"{done:,}", total=f"{total:,}"))
 
             outcome = session.upload(lib, f.getvalue(), f.name, me, lang(), written=written)
+            outcomes[marker] = (outcome.ok, outcome.message)
             bar.empty()
             status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error",
                           expanded=False)
+    if set(outcomes) - shown:
+        st.rerun()  # the sidebar's counts and the workspace link drawn again with the new documents
 
     token = workspace_token()
     if token:

