@@ -39,6 +39,7 @@ class Limits:
     chars: int = 1_000_000  # extracted text of one file
     file_chunks: int = 4_000  # passages of one file
     owner_chunks: int = 12_000  # passages of one visitor's workspace
+    private_chunks: int = 60_000  # passages of every workspace together (what one store was measured with)
     question_chars: int = 500
 
 
@@ -145,6 +146,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         chars=int(_number(env, "HKAI_MAX_CHARS", defaults.chars)),
         file_chunks=int(_number(env, "HKAI_MAX_FILE_CHUNKS", defaults.file_chunks)),
         owner_chunks=int(_number(env, "HKAI_MAX_WORKSPACE_CHUNKS", defaults.owner_chunks)),
+        private_chunks=int(_number(env, "HKAI_MAX_PRIVATE_CHUNKS", defaults.private_chunks)),
         question_chars=int(_number(env, "HKAI_MAX_QUESTION_CHARS", defaults.question_chars)),
     )
     languages = env.get("HKAI_DENSE_LANGUAGES")

@@ -112,6 +112,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "load.encrypted": ("{reason}", "PDF 設有密碼保護"),
     "load.too_large": ("{reason}", "檔案或其內容超出上限（每個檔案 20 MB、500 頁、100 萬字），請分拆為較小的檔案"),
     "load.over_budget": ("{reason}", "你的工作區已達段落上限，請先移除文件"),
+    "load.site_full": ("{reason}", "本網站存放訪客上載內容的容量已滿，請待閒置工作區到期後再試"),
     "load.missing": ("{reason}", "無法讀取檔案"),
     "docs.not_visible": ("The document this link points to is not in the library you can see: it was removed, or it "
                          "belongs to a private workspace whose link is not open here.",

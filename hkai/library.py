@@ -23,7 +23,7 @@ from .indexing import DocumentRecord, Indexer, IndexReport, LaterEmbedding, Prog
 from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
-from .store import PUBLIC, Store, open_client, visible
+from .store import PUBLIC, Store, not_owned_by, open_client, visible
 from .workspaces import Workspaces
 
 logger = logging.getLogger(__name__)
@@ -151,6 +151,12 @@ class Library:
         if used + len(chunks) > limits.owner_chunks:
             raise LoadError(name, f"your workspace would hold {used + len(chunks):,} passages, over its limit of "
                             f"{limits.owner_chunks:,}; remove a document first", "over_budget")
+        everyone = self.store.count(self.store.chunks, not_owned_by(PUBLIC))
+        if everyone + len(chunks) > limits.private_chunks:  # many visitors together: the site stays fast for all
+            logger.warning("private passages at %d of %d: upload of %d refused", everyone, limits.private_chunks,
+                           len(chunks))
+            raise LoadError(name, f"the site holds {limits.private_chunks:,} passages of visitors' uploads at most "
+                            "and is full; try again after idle workspaces expire", "site_full")
         n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks, written=written,
                                    later=self.later is not None)
         if self.later is not None:

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from qdrant_client import QdrantClient, models
+from qdrant_client.http.exceptions import UnexpectedResponse
 
 from . import qdrant_speedup
 from .config import Settings
@@ -95,6 +96,11 @@ def visible(owners: Iterable[str], **extra) -> models.Filter:
     if not owners:
         raise ValueError("a query must name the owners whose documents it may see")
     return models.Filter(must=[match("owner", owners), *(match(k, v) for k, v in extra.items())])
+
+
+def not_owned_by(owner: str) -> models.Filter:
+    """Everything but `owner`'s (for budgets across every visitor, not for queries)."""
+    return models.Filter(must_not=[match("owner", owner)])
 
 
 def open_client(settings: Settings) -> QdrantClient:
@@ -194,13 +200,19 @@ class Store:
         filled = 0
         for start in range(0, len(items), BATCH):
             part = dict(items[start:start + BATCH])
-            with self._write():
-                alive = [str(p.id) for p in self.client.retrieve(collection, list(part), with_payload=False)]
-                if alive:
-                    self.client.update_vectors(collection, points=[
-                        models.PointVectors(id=i, vector=part[i]) for i in alive], wait=True)
-                    self.client.set_payload(collection, payload, points=alive, wait=True)
-                filled += len(alive)
+            for attempt in (1, 2):  # a server has no lock: a point removed between the two calls means once more
+                try:
+                    with self._write():
+                        alive = [str(p.id) for p in self.client.retrieve(collection, list(part), with_payload=False)]
+                        if alive:
+                            self.client.update_vectors(collection, points=[
+                                models.PointVectors(id=i, vector=part[i]) for i in alive], wait=True)
+                            self.client.set_payload(collection, payload, points=alive, wait=True)
+                    break
+                except (UnexpectedResponse, KeyError):
+                    if attempt == 2:
+                        raise
+            filled += len(alive)
         return filled
 
     def set_payload(self, collection: str, payload: dict, ids: list[str]) -> None:

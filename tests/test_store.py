@@ -8,7 +8,7 @@ import pytest
 from qdrant_client import QdrantClient, models
 from qdrant_client.local import local_collection, payload_filters, sparse_distances
 
-from hkai import qdrant_speedup, workspaces
+from hkai import qdrant_speedup, session, workspaces
 from hkai.config import Limits, load_settings
 from hkai.documents import LoadError
 from hkai.library import Library
@@ -147,6 +147,30 @@ def test_visitor_budgets_name_the_limit_and_keep_the_rest(tmp_path):
             lib.add_upload(medium.replace("數碼港".encode(), "科學園".encode()), "b.txt", "ws:x")
         assert [d.source for d in lib.documents(["ws:x"])] == ["a.txt"]
         assert lib.add_upload(medium, "a.txt", "ws:y").status == "added"  # another visitor's budget is theirs
+    finally:
+        lib.close()
+
+
+def test_every_visitor_together_has_a_budget_too(tmp_path):
+    """Strangers opening many workspaces cannot grow the shared store without end:
+    past HKAI_MAX_PRIVATE_CHUNKS an upload gets a sentence; the shipped documents
+    do not count, and room made by removing (or expiry) is usable again."""
+    lib = Library(load_settings(store_dir=tmp_path, embedding_model="none",
+                                limits=Limits(file_chunks=20, owner_chunks=30, private_chunks=45)))
+    try:
+        lib.ensure_seeds()  # 38 shipped passages, not counted
+
+        def text(word: str) -> bytes:
+            return "\n\n".join(f"第{i}段：{word}記錄編號{i}。" * 4 for i in range(80)).encode()
+
+        first = lib.add_upload(text("數碼港"), "a.txt", "ws:a")
+        assert lib.add_upload(text("科學園"), "b.txt", "ws:b").status == "added"
+        with pytest.raises(LoadError, match="full") as refused:
+            lib.add_upload(text("北部都會區"), "c.txt", "ws:c")
+        assert refused.value.code == "site_full"
+        assert session.upload(lib, text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message.startswith("未能加入 c.txt：本網站")
+        assert lib.remove(first.document.doc_id, "ws:a")
+        assert lib.add_upload(text("北部都會區"), "c.txt", "ws:c").status == "added"
     finally:
         lib.close()
 
