@@ -89,6 +89,9 @@ def cmd_ask(args) -> int:
     lib = _open(args)
     empty = _empty(lib)
     for q in _queries(args.question):
+        if (answer := lib.refusal(q)) is not None:  # empty or too long: said, not searched
+            _emit(answer.as_json(), args.json, f"Q: {q[:80]}\n{answer.answer}\n")
+            continue
         if args.mode == "llm":
             from .llm import answer_with_llm
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from . import i18n
 from .answers import Answer
 from .chunking import make_splitter
 from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
@@ -24,6 +25,7 @@ from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
 from .store import PUBLIC, Store, not_owned_by, open_client, visible
+from .text import detect_script
 from .workspaces import Workspaces
 
 logger = logging.getLogger(__name__)
@@ -197,11 +199,28 @@ class Library:
         return self.retriever.search(plan, k, owners)
 
     def search(self, question: str, k: int = 5, owners: Owners = (PUBLIC,)) -> list[Hit]:
+        if not question.strip():
+            return []  # a blank query would rank passages by the model's idea of nothing
         return self.search_plan(plan_query(question), k=k, owners=owners)
+
+    def refusal(self, question: str) -> Answer | None:
+        """A question not to answer (empty, or over HKAI_MAX_QUESTION_CHARS), as
+        an answer saying why in the asker's language; None for a fine question."""
+        limit = self.settings.limits.question_chars
+        lang = detect_script(question)
+        if not question.strip():
+            text = i18n.t("ask.empty_question", lang)
+        elif len(question.strip()) > limit:
+            text = i18n.t("ask.too_long", lang, n=len(question.strip()), limit=limit)
+        else:
+            return None
+        return Answer(question, text, "extractive", [], lang, answered=False, notice=text)
 
     def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 5, previous: str | None = None) -> Answer:
         """The extractive answer; `previous` (the last question, or what it
         searched) carries its topic into a follow-up."""
+        if (refused := self.refusal(question)) is not None:
+            return refused
         context: list[str] = []
         if previous and is_followup(question):
             plan, context = followup_plan(question, previous)

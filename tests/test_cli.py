@@ -79,3 +79,18 @@ def test_locked_store_gives_a_clear_message(store):
     finally:
         client.close()
     assert out.returncode == 2 and "in use by another program" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_empty_and_over_long_questions_are_said_not_searched(store):
+    out = run("ask", "", "--json", store=store)
+    assert json.loads(out.stdout)["answer"] == "Please type a question first."
+    long = json.loads(run("ask", "數碼港" * 200, "--json", store=store).stdout)
+    assert long["answer"] == "問題太長（600 字；上限為 500 字），請精簡後再問。" and long["citations"] == []
+    blank = json.loads(run("search", "   ", "--json", store=store).stdout)
+    assert blank["hits"] == []
+
+
+def test_an_empty_library_says_so(tmp_path):
+    out = run("ask", "What is HKChat?", "--json", store=tmp_path / "empty")
+    assert "the library is empty" in json.loads(out.stdout)["notice"]
+    assert "python -m hkai index" in out.stderr
