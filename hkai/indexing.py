@@ -10,6 +10,9 @@ chunk is ever visible without its record.
 Rebuilding (the model, chunker or vectoriser changed): a new chunk collection
 is filled beside the live one from the records, its progress kept in the meta
 collection so an interrupted rebuild resumes, and the alias moves in one step.
+It is written with the passages' words only (seconds, not the hours a model
+takes over a large store); the model's vectors follow in the background
+(`LaterEmbedding`), as for uploads.
 """
 
 from __future__ import annotations
@@ -241,8 +244,8 @@ class Indexer:
         while pending := [r for r in self.records(None) if r.doc_id not in done and r.state != "removing"]:
             for rec in pending:  # records added meanwhile (another process) are caught by the next pass
                 doc = self.document(rec.doc_id)
-                if doc is not None:  # else removed meanwhile
-                    self._write_chunks(self.target, doc, self.chunk(doc), ready=rec.state == "ready")
+                if doc is not None:  # else removed meanwhile; words now, the model's vectors after the switch
+                    self._write_chunks(self.target, doc, self.chunk(doc), ready=rec.state == "ready", embed=False)
                 done.add(rec.doc_id)
                 self.store.put_meta(key, {"done": sorted(done)})
         old = self.store.switch_chunks(self.target)

@@ -63,6 +63,10 @@ def test_changing_the_model_rebuilds_the_index_from_stored_documents(tmp_path):
     try:
         assert lib.indexer.rebuilt and lib.status().chunks == n
         assert lib.status().retrieval_mode == "hybrid"
+        assert lib.pending() == n  # rebuilt with the passages' words; the model's vectors follow
+        assert lib.finish_embedding(timeout=300) and lib.pending() == 0
+        hits = lib.search("How much computing power does the Cyberport AI Supercomputing Centre provide?", k=3)
+        assert any("3000 PFLOPS" in h.text for h in hits)
     finally:
         lib.close()
 
