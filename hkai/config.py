@@ -40,6 +40,7 @@ class Limits:
     file_chunks: int = 4_000  # passages of one file
     owner_chunks: int = 12_000  # passages of one visitor's workspace
     private_chunks: int = 60_000  # passages of every workspace together (what one store was measured with)
+    parallel_uploads: int = 2  # uploads read at once in one process: peak memory is at most this x one upload's
     question_chars: int = 500
 
 
@@ -147,6 +148,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         file_chunks=int(_number(env, "HKAI_MAX_FILE_CHUNKS", defaults.file_chunks)),
         owner_chunks=int(_number(env, "HKAI_MAX_WORKSPACE_CHUNKS", defaults.owner_chunks)),
         private_chunks=int(_number(env, "HKAI_MAX_PRIVATE_CHUNKS", defaults.private_chunks)),
+        parallel_uploads=max(1, int(_number(env, "HKAI_PARALLEL_UPLOADS", defaults.parallel_uploads))),
         question_chars=int(_number(env, "HKAI_MAX_QUESTION_CHARS", defaults.question_chars)),
     )
     languages = env.get("HKAI_DENSE_LANGUAGES")

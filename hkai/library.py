@@ -99,6 +99,10 @@ class Library:
         self.workspaces = Workspaces(self.store, self.indexer, s.workspace_ttl_hours)
         self._texts: dict[str, str] = {}  # repaired document texts by content hash, most recent last
         self._lock = threading.Lock()
+        # Each upload is held under ~600 MB while it is read; many visitors uploading at once are not
+        # allowed to multiply that: the others wait their turn.
+        self._upload_slots = threading.BoundedSemaphore(s.limits.parallel_uploads)
+        self._budget_lock = threading.Lock()
 
     # ---- indexing -----------------------------------------------------------
     def load_file(self, path: Path, owner: str = PUBLIC) -> Document:
@@ -137,6 +141,10 @@ class Library:
         hears how many passages are stored so far."""
         if owner == PUBLIC:
             raise ValueError("uploads belong to a workspace, not to everyone")
+        with self._upload_slots:
+            return self._add_upload(data, name, owner, written)
+
+    def _add_upload(self, data: bytes, name: str, owner: str, written: Written | None) -> UploadResult:
         doc_id = hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12]
         doc = load_bytes(data, name, limits=self.settings.limits, owner=owner, doc_id=doc_id)
         twin = self._find_content(doc.content_hash, [PUBLIC, owner])
@@ -149,22 +157,26 @@ class Library:
         if len(chunks) > limits.file_chunks:
             raise LoadError(name, f"it makes {len(chunks):,} passages, over the {limits.file_chunks:,}-passage "
                             "limit for one file", "too_large")
-        used = self.store.count(self.store.chunks, visible([owner]))
-        if used + len(chunks) > limits.owner_chunks:
-            raise LoadError(name, f"your workspace would hold {used + len(chunks):,} passages, over its limit of "
-                            f"{limits.owner_chunks:,}; remove a document first", "over_budget")
-        everyone = self.store.count(self.store.chunks, not_owned_by(PUBLIC))
-        if everyone + len(chunks) > limits.private_chunks:  # many visitors together: the site stays fast for all
-            logger.warning("private passages at %d of %d: upload of %d refused", everyone, limits.private_chunks,
-                           len(chunks))
-            raise LoadError(name, f"the site holds {limits.private_chunks:,} passages of visitors' uploads at most "
-                            "and is full; try again after idle workspaces expire", "site_full")
-        n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks, written=written,
-                                   later=self.later is not None)
+        with self._budget_lock:  # the budgets are checked and the passages written as one step
+            self._check_budgets(name, owner, len(chunks))
+            n = self.indexer.index_one(doc, self.indexer.record(doc_id), chunks, written=written,
+                                       later=self.later is not None)
         if self.later is not None:
             self.later.kick()
         self.workspaces.touch(owner)
         return UploadResult("added", doc, chunks=n)
+
+    def _check_budgets(self, name: str, owner: str, n: int) -> None:
+        limits = self.settings.limits
+        used = self.store.count(self.store.chunks, visible([owner]))
+        if used + n > limits.owner_chunks:
+            raise LoadError(name, f"your workspace would hold {used + n:,} passages, over its limit of "
+                            f"{limits.owner_chunks:,}; remove a document first", "over_budget")
+        everyone = self.store.count(self.store.chunks, not_owned_by(PUBLIC))
+        if everyone + n > limits.private_chunks:  # many visitors together: the site stays fast for all
+            logger.warning("private passages at %d of %d: upload of %d refused", everyone, limits.private_chunks, n)
+            raise LoadError(name, f"the site holds {limits.private_chunks:,} passages of visitors' uploads at most "
+                            "and is full; try again after idle workspaces expire", "site_full")
 
     def _find_content(self, content_hash: str, owners: Owners) -> DocumentRecord | None:
         found = self.indexer.records(visible(owners, content_hash=content_hash, state="ready"))

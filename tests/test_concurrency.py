@@ -5,7 +5,7 @@ import threading
 
 from hkai.config import load_settings
 from hkai.library import Library
-from hkai.store import PUBLIC
+from hkai.store import PUBLIC, visible
 
 
 def private_text(owner: int, paragraphs: int) -> bytes:
@@ -168,5 +168,59 @@ def test_removing_an_upload_while_its_meaning_is_added_leaves_nothing(tmp_path, 
         assert lib.finish_embedding(timeout=300) and lib.pending() == 0
         assert lib.store.count(lib.store.chunks, None) == 0 and lib.documents(["ws:gone"]) == []
         assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    finally:
+        lib.close()
+
+
+def test_uploads_are_read_a_few_at_a_time_and_budgets_hold_under_races(tmp_path, monkeypatch):
+    """Each upload is held under ~600 MB while it is read; visitors uploading at
+    once wait for a slot (HKAI_PARALLEL_UPLOADS) instead of multiplying that,
+    and two uploads racing for the last room in a workspace cannot both get it."""
+    import time
+
+    from hkai import library as library_module
+    from hkai.config import Limits
+    from hkai.documents import LoadError
+
+    reading, peak, lock = [0], [0], threading.Lock()
+    real_load = library_module.load_bytes
+    together = threading.Barrier(2)  # the two uploads to one workspace finish reading at the same moment
+
+    def slow_load(*args, **kwargs):
+        with lock:
+            reading[0] += 1
+            peak[0] = max(peak[0], reading[0])
+        try:
+            time.sleep(0.3)  # a big file being parsed
+            if kwargs["owner"] == "ws:shared":
+                together.wait(timeout=30)
+            return real_load(*args, **kwargs)
+        finally:
+            with lock:
+                reading[0] -= 1
+
+    monkeypatch.setattr(library_module, "load_bytes", slow_load)
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="none",
+                                limits=Limits(parallel_uploads=2, file_chunks=40, owner_chunks=30)))
+    results, refused = [], []
+
+    def upload(i: int, owner: str) -> None:
+        text = "\n\n".join(f"第{j}段：上載{i}號文件的內容，編號{j}。" * 8 for j in range(25)).encode()
+        try:
+            results.append(lib.add_upload(text, f"f{i}.txt", owner).chunks)
+        except LoadError as exc:
+            refused.append(exc.code)
+
+    try:
+        threads = [threading.Thread(target=upload, args=(i, f"ws:{i}")) for i in range(6)]
+        threads += [threading.Thread(target=upload, args=(10 + i, "ws:shared")) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert peak[0] == 2  # never more than two read at once, and two did run together
+        assert len(results) == 7 and refused == ["over_budget"]  # one of the two racing for ws:shared
+        assert all(15 < n <= 30 for n in results)
+        assert lib.store.count(lib.store.chunks, visible(["ws:shared"])) <= 30
     finally:
         lib.close()
