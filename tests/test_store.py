@@ -89,8 +89,8 @@ def test_fast_filter_and_scorer_equal_qdrant_through_writes(collection):
     masks_agree(coll)  # a replaced point
     scores_agree(coll, emb)
     for i in range(14):  # more appends than segments kept: the newest merge, the old stay
-        client.upsert("c", [models.PointStruct(id=2000 + i, vector={"s": models.SparseVector(**new[i % 10].model_dump())},
-                                               payload={"owner": "ws:d", "ready": True})])
+        vector = {"s": models.SparseVector(**new[i % 10].model_dump())}
+        client.upsert("c", [models.PointStruct(id=2000 + i, vector=vector, payload={"owner": "ws:d", "ready": True})])
         scores_agree(coll, emb)
     assert len(qdrant_speedup._sparse_indexes[id(coll.sparse_vectors["s"][0])].segments) <= 12
     later = emb.embed_documents(["阿里巴巴股價昨收報99.3元。"] * 3)  # vectors filled in later, mid-list and at the end
@@ -168,7 +168,8 @@ def test_every_visitor_together_has_a_budget_too(tmp_path):
         with pytest.raises(LoadError, match="full") as refused:
             lib.add_upload(text("北部都會區"), "c.txt", "ws:c")
         assert refused.value.code == "site_full"
-        assert session.upload(lib, text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message.startswith("未能加入 c.txt：本網站")
+        said = session.upload(lib, text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message
+        assert said.startswith("未能加入 c.txt：本網站")
         assert lib.remove(first.document.doc_id, "ws:a")
         assert lib.add_upload(text("北部都會區"), "c.txt", "ws:c").status == "added"
     finally:
