@@ -234,6 +234,7 @@ class Indexer:
         building (or resuming) one beside the live index when needed; then recover."""
         if self.store.live_chunks() != self.target:
             self.rebuild()
+        self.store.index_chunks(self.target)
         self.recover()
 
     def rebuild(self) -> None:

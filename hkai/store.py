@@ -161,6 +161,13 @@ class Store:
             if latent:
                 sparse[LATENT] = models.SparseVectorParams()
             self.client.create_collection(name, vectors_config=vectors, sparse_vectors_config=sparse)
+        self.index_chunks(name)
+
+    def index_chunks(self, name: str) -> None:
+        """The payload indexes every chunk filter uses (idempotent: a collection
+        made by an earlier version gets the ones added since; a server in strict
+        mode refuses filters on fields without one)."""
+        with self._write():
             for key, kind in (("owner", models.PayloadSchemaType.KEYWORD), ("doc_id", models.PayloadSchemaType.KEYWORD),
                               ("ready", models.PayloadSchemaType.BOOL), ("embedded", models.PayloadSchemaType.BOOL)):
                 self._index(name, key, kind)
