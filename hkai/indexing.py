@@ -134,18 +134,35 @@ class Indexer:
         without them; returns how many (0: nothing left)."""
         if self.dense is None:
             return 0
-        todo = list(islice(self.store.scroll(self.store.chunks, models.Filter(must=[match("embedded", False)]),
-                                             payload=["text"], page=limit), limit))
+        todo = list(islice(self.store.scroll(self.store.chunks, self._todo(), payload=["text"], page=limit), limit))
         if not todo:
             return 0
-        vectors = self._model_vectors([p.payload["text"] for p in todo])
+        try:
+            vectors = self._model_vectors([p.payload["text"] for p in todo])
+        except Exception:  # the model failed on this batch: try each passage alone, so one cannot block the rest
+            logger.exception("the dense model failed on a batch of %d passages; trying them one by one", len(todo))
+            for point in todo:
+                try:
+                    vector = self._model_vectors([point.payload["text"]])[0]
+                except Exception:
+                    logger.exception("passage %s stays searchable by its words only", point.id)
+                    self.store.set_payload(self.store.chunks, {"embed_failed": True}, [str(point.id)])
+                else:
+                    self.store.fill_vectors(self.store.chunks, {str(point.id): vector}, {"embedded": True})
+            return len(todo)
         self.store.fill_vectors(self.store.chunks, {str(p.id): v for p, v in zip(todo, vectors)}, {"embedded": True})
         return len(todo)
 
+    @staticmethod
+    def _todo(owners: list[str] | None = None) -> models.Filter:
+        """Passages without the model's vectors that it has not failed on (those
+        stay `embedded: false`, so queries keep their lexical leg for them)."""
+        must = [match("embedded", False)] + ([match("owner", list(owners))] if owners is not None else [])
+        return models.Filter(must=must, must_not=[match("embed_failed", True)])
+
     def pending(self, owners: list[str] | None = None) -> int:
         """Passages (of these owners) still waiting for the dense model's vectors."""
-        must = [match("embedded", False)] + ([match("owner", list(owners))] if owners is not None else [])
-        return self.store.count(self.store.chunks, models.Filter(must=must))
+        return self.store.count(self.store.chunks, self._todo(owners))
 
     # ---- records ----------------------------------------------------------------
     def _put_record(self, doc: Document, state: str, n_chunks: int, added: str | None = None) -> None:

@@ -169,7 +169,8 @@ class Store:
         mode refuses filters on fields without one)."""
         with self._write():
             for key, kind in (("owner", models.PayloadSchemaType.KEYWORD), ("doc_id", models.PayloadSchemaType.KEYWORD),
-                              ("ready", models.PayloadSchemaType.BOOL), ("embedded", models.PayloadSchemaType.BOOL)):
+                              ("ready", models.PayloadSchemaType.BOOL), ("embedded", models.PayloadSchemaType.BOOL),
+                              ("embed_failed", models.PayloadSchemaType.BOOL)):
                 self._index(name, key, kind)
 
     def switch_chunks(self, name: str) -> str | None:

