@@ -123,7 +123,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "docs.col.title": ("Title", "標題"),
     "docs.col.publisher": ("Publisher", "出版者"),
     "docs.col.date": ("Date", "日期"),
-    "docs.col.script": ("Script", "字體"),
+    "docs.col.script": ("Script", "語言"),
     "docs.col.chunks": ("Passages", "段落"),
     "docs.col.owner": ("Belongs to", "擁有者"),
     "docs.owner.public": ("Shipped, public", "內置，公開"),
