@@ -63,6 +63,7 @@ def test_language_stays_in_the_link_across_a_sidebar_click(page, app_url):
     page.locator("[data-testid=stSidebar]").get_by_role("link", name="投资").click()
     page.get_by_role("heading", name="资金承诺").wait_for(timeout=60000)
     assert params(page.url)["lang"] == "zh-Hans"
+    page.locator("canvas, svg.marks").first.wait_for(timeout=30000)  # the chart drew before the picture is taken
     shot(page, "investment-zh-Hans")
 
 
