@@ -2,6 +2,7 @@
 the library has loaded; a question waits for it."""
 
 import logging
+from typing import NoReturn
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -11,7 +12,7 @@ from components.safe import show
 from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
 from hkai.answers import Answer
 from hkai.feedback import record_feedback
-from hkai.session import CallBudget, Turn
+from hkai.session import CallBudget, Turn, question_refusal
 
 logger = logging.getLogger("hkai.app")
 
@@ -51,7 +52,7 @@ def generated(lib, question: str) -> Answer:
     return box["answer"]
 
 
-def refuse(kind: str, message: str) -> None:
+def refuse(kind: str, message: str) -> NoReturn:
     """A question not answered: the sentence stays on the page until the next
     question (a rerun, such as the library finishing loading, keeps it)."""
     st.session_state["ask_notice"] = (kind, message)
@@ -60,12 +61,12 @@ def refuse(kind: str, message: str) -> None:
 
 def ask(question: str) -> None:
     question = question.strip()
-    limit = get_settings().limits.question_chars
-    if not question:
-        st.toast(t("ask.empty_question"))
+    refused = question_refusal(question, get_settings().limits.question_chars, lang())
+    if refused and refused[0] == "empty":
+        st.toast(refused[1])
         return
-    if len(question) > limit:
-        refuse("warning", t("ask.too_long", n=len(question), limit=limit))
+    if refused:
+        refuse("warning", refused[1])
     with st.chat_message("user"):
         show(question)
     with st.chat_message("assistant"):

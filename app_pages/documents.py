@@ -68,7 +68,7 @@ if lib is not None:
     shown = set(outcomes)  # messages of earlier runs; this run's new ones are drawn by their status box
     for f in files or []:
         marker = (f.name, f.size, f.file_id)
-        if marker in done and marker in outcomes:
+        if marker in outcomes:
             ok, message = outcomes[marker]
             (st.success if ok else st.error)(md_escape(message), icon=":material/check:" if ok else None)
     for f in files or []:

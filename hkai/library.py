@@ -13,7 +13,6 @@ from pathlib import Path
 
 import yaml
 
-from . import i18n
 from .answers import Answer
 from .chunking import make_splitter
 from .config import PROJECT_ROOT, SEEDS_DIR, Settings, load_settings
@@ -22,6 +21,7 @@ from .embeddings import DenseStatus, load_dense
 from .extractive import extractive_answer
 from .indexing import DocumentRecord, Indexer, IndexReport, LaterEmbedding, Progress, Written
 from .rerank import load_reranker
+from .session import question_refusal
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
 from .sparse import BM25SparseEmbeddings
 from .store import PUBLIC, Store, not_owned_by, open_client, visible
@@ -218,15 +218,9 @@ class Library:
     def refusal(self, question: str) -> Answer | None:
         """A question not to answer (empty, or over HKAI_MAX_QUESTION_CHARS), as
         an answer saying why in the asker's language; None for a fine question."""
-        limit = self.settings.limits.question_chars
         lang = detect_script(question)
-        if not question.strip():
-            text = i18n.t("ask.empty_question", lang)
-        elif len(question.strip()) > limit:
-            text = i18n.t("ask.too_long", lang, n=len(question.strip()), limit=limit)
-        else:
-            return None
-        return Answer(question, text, "extractive", [], lang, answered=False, notice=text)
+        refused = question_refusal(question, self.settings.limits.question_chars, lang)
+        return Answer(question, refused[1], "extractive", [], lang, answered=False) if refused else None
 
     def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 5, previous: str | None = None) -> Answer:
         """The extractive answer; `previous` (the last question, or what it

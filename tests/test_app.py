@@ -83,6 +83,13 @@ def test_over_long_question_gets_a_friendly_message(app_env):
     assert not at.warning and "5,000萬元" in text_of(at)
 
 
+def test_a_blank_question_is_not_asked(app_env):
+    at = run_app()
+    at.chat_input[0].set_value("   ").run()
+    assert not at.exception and len(at.chat_message) == 0
+    assert [x.value for x in at.toast] == ["Please type a question first."]
+
+
 def test_clear_empties_the_conversation(app_env):
     at = run_app()
     at.chat_input[0].set_value("數碼港").run()
