@@ -57,7 +57,7 @@ def cmd_index(args) -> int:
     failed (the rest are indexed), 2 when the store is held by another process."""
     lib = _open(args)
     if args.reset:
-        for d in lib.indexer.records(None):
+        for d in lib.records.find(None):
             lib.indexer.remove(d.doc_id)
     if args.paths:
         report = lib.index_paths(args.paths)

@@ -208,9 +208,10 @@ class Retriever:
         if dense is not None and weights[0] == 0.0 and self.latent_weight and self.dense.has_latent:
             idx, val = self.dense.latent_query(to_simplified(plan.question))
             lexical = models.SparseVector(indices=sparse.indices, values=sparse.values) if waiting else None
-            points = self.store.query_scores(dense, models.SparseVector(indices=idx, values=val),
-                                             flt=visible(owners, ready=True), limit=k, latent_weight=self.latent_weight,
-                                             lexical=lexical, weights=self.fusion.get("en+waiting", (1.0, 0.5)))
+            points = self.store.queries.summed(dense, models.SparseVector(indices=idx, values=val),
+                                               flt=visible(owners, ready=True), limit=k,
+                                               latent_weight=self.latent_weight, lexical=lexical,
+                                               weights=self.fusion.get("en+waiting", (1.0, 0.5)))
             return [to_hit(p, plan) for p in points]
         if waiting:
             weights = self.fusion.get("en+waiting", (1.0, 0.5))
@@ -218,8 +219,8 @@ class Retriever:
             weights = (0.0, weights[1])
         if not any(weights):
             return []
-        points = self.store.query(models.SparseVector(indices=sparse.indices, values=sparse.values), dense,
-                                  flt=visible(owners, ready=True), limit=k, weights=weights)
+        points = self.store.queries.fused(models.SparseVector(indices=sparse.indices, values=sparse.values), dense,
+                                          flt=visible(owners, ready=True), limit=k, weights=weights)
         return [to_hit(p, plan) for p in points]
 
 

@@ -15,6 +15,9 @@ Who sees what is decided by Qdrant on every query: chunks carry `owner` and a
 payload indexes. In local mode one writer at a time and no reads during a
 write (a read-write lock around the one client); writes come in small batches
 so a reader waits milliseconds. A Qdrant server needs no lock; the code is the same.
+
+`Store` writes and reads points; `ChunkCollections` makes and switches the
+chunk collections behind the alias; `ChunkQueries` runs the ranked queries.
 """
 
 from __future__ import annotations
@@ -121,39 +124,23 @@ def open_client(settings: Settings) -> QdrantClient:
         raise
 
 
-class Store:
-    def __init__(self, client: QdrantClient, prefix: str, *, local: bool):
-        self.client = client
-        self.chunks = f"{prefix}_chunks"  # the alias every query goes through
-        self.docs, self.meta = f"{prefix}_docs", f"{prefix}_meta"
-        self.lock = ReadWriteLock()
-        self._read = self.lock.read if local else nullcontext
-        self._write = self.lock.write if local else nullcontext
-        with self._write():
-            for name in (self.docs, self.meta):
-                if not self.client.collection_exists(name):
-                    self.client.create_collection(name, vectors_config={})
-            for key in ("owner", "doc_id", "content_hash", "state"):
-                self._index(self.docs, key, models.PayloadSchemaType.KEYWORD)
+class ChunkCollections:
+    """The chunk collections behind the `<prefix>_chunks` alias: made, given
+    their payload indexes, and switched in one step."""
 
-    def _index(self, collection: str, key: str, kind: models.PayloadSchemaType) -> None:
-        """A payload index; local mode warns that it has none (the speed-up
-        module gives its filters an index of its own), so the warning is dropped."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            self.client.create_payload_index(collection, key, kind)
+    def __init__(self, store: Store) -> None:
+        self.store, self.client, self.alias = store, store.client, store.chunks
 
-    # ---- chunk collections --------------------------------------------------
-    def live_chunks(self) -> str | None:
+    def live(self) -> str | None:
         """The collection the alias points at (None before the first build)."""
-        with self._read():
+        with self.store.reading():
             for alias in self.client.get_aliases().aliases:
-                if alias.alias_name == self.chunks:
+                if alias.alias_name == self.alias:
                     return alias.collection_name
-            return self.chunks if self.client.collection_exists(self.chunks) else None  # before aliases
+            return self.alias if self.client.collection_exists(self.alias) else None  # before aliases
 
-    def create_chunks(self, name: str, dense_dim: int, latent: bool = False) -> None:
-        with self._write():
+    def create(self, name: str, dense_dim: int, latent: bool = False) -> None:
+        with self.store.writing():
             if self.client.collection_exists(name):
                 return
             vectors = {DENSE: models.VectorParams(size=dense_dim, distance=models.Distance.COSINE)} if dense_dim else {}
@@ -161,42 +148,70 @@ class Store:
             if latent:
                 sparse[LATENT] = models.SparseVectorParams()
             self.client.create_collection(name, vectors_config=vectors, sparse_vectors_config=sparse)
-        self.index_chunks(name)
+        self.add_indexes(name)
 
-    def index_chunks(self, name: str) -> None:
+    def add_indexes(self, name: str) -> None:
         """The payload indexes every chunk filter uses (idempotent: a collection
         made by an earlier version gets the ones added since; a server in strict
         mode refuses filters on fields without one)."""
-        with self._write():
+        with self.store.writing():
             for key, kind in (("owner", models.PayloadSchemaType.KEYWORD), ("doc_id", models.PayloadSchemaType.KEYWORD),
                               ("ready", models.PayloadSchemaType.BOOL), ("embedded", models.PayloadSchemaType.BOOL),
                               ("embed_failed", models.PayloadSchemaType.BOOL)):
-                self._index(name, key, kind)
+                payload_index(self.client, name, key, kind)
 
-    def switch_chunks(self, name: str) -> str | None:
+    def switch(self, name: str) -> str | None:
         """Point the alias at `name` in one step; drop and return the old collection."""
-        old = self.live_chunks()
-        with self._write():
-            if old == self.chunks:  # a store from before aliases: its collection holds the alias's name
+        old = self.live()
+        with self.store.writing():
+            if old == self.alias:  # a store from before aliases: its collection holds the alias's name
                 self.client.delete_collection(old)
-            ops = [models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=self.chunks))] \
-                if old not in (None, self.chunks) else []
+            ops = [models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=self.alias))] \
+                if old not in (None, self.alias) else []
             ops.append(models.CreateAliasOperation(create_alias=models.CreateAlias(
-                collection_name=name, alias_name=self.chunks)))
+                collection_name=name, alias_name=self.alias)))
             self.client.update_collection_aliases(ops)
-            if old not in (None, name, self.chunks):
+            if old not in (None, name, self.alias):
                 self.client.delete_collection(old)
         return old
 
     def drop(self, name: str) -> None:
-        with self._write():
+        with self.store.writing():
             if self.client.collection_exists(name):
                 self.client.delete_collection(name)
+
+
+def payload_index(client: QdrantClient, collection: str, key: str, kind: models.PayloadSchemaType) -> None:
+    """A payload index; local mode warns that it has none (the speed-up module
+    gives its filters an index of its own), so the warning is dropped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        client.create_payload_index(collection, key, kind)
+
+
+class Store:
+    """Points in, points out; reads and writes under the lock in local mode."""
+
+    def __init__(self, client: QdrantClient, prefix: str, *, local: bool):
+        self.client = client
+        self.chunks = f"{prefix}_chunks"  # the alias every query goes through
+        self.docs, self.meta = f"{prefix}_docs", f"{prefix}_meta"
+        self.lock = ReadWriteLock()
+        self.reading = self.lock.read if local else nullcontext
+        self.writing = self.lock.write if local else nullcontext
+        with self.writing():
+            for name in (self.docs, self.meta):
+                if not self.client.collection_exists(name):
+                    self.client.create_collection(name, vectors_config={})
+            for key in ("owner", "doc_id", "content_hash", "state"):
+                payload_index(self.client, self.docs, key, models.PayloadSchemaType.KEYWORD)
+        self.collections = ChunkCollections(self)
+        self.queries = ChunkQueries(self)
 
     # ---- points ---------------------------------------------------------------
     def upsert(self, collection: str, points: list[models.PointStruct]) -> None:
         for start in range(0, len(points), BATCH):
-            with self._write(), warnings.catch_warnings():
+            with self.writing(), warnings.catch_warnings():
                 # local mode advises a server past 20,000 points; hkai's speed-ups are measured to 60,000
                 warnings.filterwarnings("ignore", "Local mode is not recommended", UserWarning)
                 self.client.upsert(collection, points[start:start + BATCH], wait=True)
@@ -210,7 +225,7 @@ class Store:
             part = dict(items[start:start + BATCH])
             for attempt in (1, 2):  # a server has no lock: a point removed between the two calls means once more
                 try:
-                    with self._write():
+                    with self.writing():
                         alive = [str(p.id) for p in self.client.retrieve(collection, list(part), with_payload=False)]
                         if alive:
                             self.client.update_vectors(collection, points=[
@@ -225,12 +240,12 @@ class Store:
 
     def set_payload(self, collection: str, payload: dict, ids: list[str]) -> None:
         for start in range(0, len(ids), BATCH * 4):
-            with self._write():
+            with self.writing():
                 self.client.set_payload(collection, payload, points=ids[start:start + BATCH * 4], wait=True)
 
     def delete(self, collection: str, ids: list[str]) -> None:
         for start in range(0, len(ids), BATCH * 4):
-            with self._write():
+            with self.writing():
                 self.client.delete(collection, models.PointIdsList(points=ids[start:start + BATCH * 4]), wait=True)
 
     def ids(self, collection: str, flt: models.Filter | None) -> list[str]:
@@ -241,7 +256,7 @@ class Store:
         """Every matching point, a page per read lock."""
         offset = None
         while True:
-            with self._read():
+            with self.reading():
                 points, offset = self.client.scroll(collection, scroll_filter=flt, limit=page, offset=offset,
                                                     with_payload=payload, with_vectors=False)
             yield from points
@@ -249,53 +264,17 @@ class Store:
                 return
 
     def retrieve(self, collection: str, ids: list[str]) -> list[models.Record]:
-        with self._read():
+        with self.reading():
             return self.client.retrieve(collection, ids, with_payload=True)
 
     def count(self, collection: str, flt: models.Filter | None) -> int:
-        with self._read():
+        with self.reading():
             return self.client.count(collection, count_filter=flt, exact=True).count
 
     def distinct(self, collection: str, key: str, flt: models.Filter | None = None) -> dict[str, int]:
-        with self._read():
+        with self.reading():
             hits = self.client.facet(collection, key, facet_filter=flt, limit=1_000_000, exact=True).hits
         return {str(h.value): h.count for h in hits}
-
-    def query_scores(self, dense: list[float], latent: models.SparseVector, *, flt: models.Filter, limit: int,
-                     latent_weight: float, prefetch: int = 100, lexical: models.SparseVector | None = None,
-                     weights: tuple[float, float] = (1.0, 2.0)) -> list[models.ScoredPoint]:
-        """Dense and latent legs added by score inside Qdrant (a formula query):
-        cosine + weight x latent dot product, missing scores counted as 0. With
-        `lexical`, that sum is fused with the lexical leg by weighted RRF
-        (lexical, sum), for passages that have no dense vector yet."""
-        formula = models.SumExpression(sum=["$score[0]", models.MultExpression(mult=[latent_weight, "$score[1]"])])
-        legs = [models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt),
-                models.Prefetch(query=latent, using=LATENT, limit=prefetch, filter=flt)]
-        summed = models.FormulaQuery(formula=formula, defaults={"$score[0]": 0.0, "$score[1]": 0.0})
-        with self._read():
-            if lexical is None:
-                return self.client.query_points(self.chunks, prefetch=legs, limit=limit, with_payload=True,
-                                                query=summed).points
-            fused = [models.Prefetch(query=lexical, using=SPARSE, limit=prefetch, filter=flt),
-                     models.Prefetch(prefetch=legs, query=summed, limit=prefetch)]
-            return self.client.query_points(self.chunks, prefetch=fused, limit=limit, with_payload=True,
-                                            query=models.RrfQuery(rrf=models.Rrf(weights=list(weights)))).points
-
-    def query(self, sparse: models.SparseVector, dense: list[float] | None, *, flt: models.Filter,
-              limit: int, weights: tuple[float, float] = (1.0, 1.0), prefetch: int = 40) -> list[models.ScoredPoint]:
-        """One leg alone (a weight of 0, or no dense vector), or both fused with
-        weighted RRF inside Qdrant; the visibility filter goes on every leg."""
-        with self._read():
-            if dense is None or not weights[1]:
-                return self.client.query_points(self.chunks, query=sparse, using=SPARSE, limit=limit,
-                                                query_filter=flt, with_payload=True).points
-            if not weights[0]:
-                return self.client.query_points(self.chunks, query=dense, using=DENSE, limit=limit,
-                                                query_filter=flt, with_payload=True).points
-            legs = [models.Prefetch(query=sparse, using=SPARSE, limit=prefetch, filter=flt),
-                    models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt)]
-            return self.client.query_points(self.chunks, prefetch=legs, limit=limit, with_payload=True,
-                                            query=models.RrfQuery(rrf=models.Rrf(weights=list(weights)))).points
 
     # ---- small records --------------------------------------------------------
     def get_meta(self, key: str) -> dict | None:
@@ -309,5 +288,49 @@ class Store:
         self.delete(self.meta, [point_id(key)])
 
     def close(self) -> None:
-        with self._write():
+        with self.writing():
             self.client.close()
+
+
+class ChunkQueries:
+    """Queries over the live chunks (through the alias): one leg, or legs fused
+    inside Qdrant; the caller's visibility filter goes on every leg."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.client, self.alias = store, store.client, store.chunks
+
+    def summed(self, dense: list[float], latent: models.SparseVector, *, flt: models.Filter, limit: int,
+                     latent_weight: float, prefetch: int = 100, lexical: models.SparseVector | None = None,
+                     weights: tuple[float, float] = (1.0, 2.0)) -> list[models.ScoredPoint]:
+        """Dense and latent legs added by score inside Qdrant (a formula query):
+        cosine + weight x latent dot product, missing scores counted as 0. With
+        `lexical`, that sum is fused with the lexical leg by weighted RRF
+        (lexical, sum), for passages that have no dense vector yet."""
+        formula = models.SumExpression(sum=["$score[0]", models.MultExpression(mult=[latent_weight, "$score[1]"])])
+        legs = [models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt),
+                models.Prefetch(query=latent, using=LATENT, limit=prefetch, filter=flt)]
+        summed = models.FormulaQuery(formula=formula, defaults={"$score[0]": 0.0, "$score[1]": 0.0})
+        with self.store.reading():
+            if lexical is None:
+                return self.client.query_points(self.alias, prefetch=legs, limit=limit, with_payload=True,
+                                                query=summed).points
+            fused = [models.Prefetch(query=lexical, using=SPARSE, limit=prefetch, filter=flt),
+                     models.Prefetch(prefetch=legs, query=summed, limit=prefetch)]
+            return self.client.query_points(self.alias, prefetch=fused, limit=limit, with_payload=True,
+                                            query=models.RrfQuery(rrf=models.Rrf(weights=list(weights)))).points
+
+    def fused(self, sparse: models.SparseVector, dense: list[float] | None, *, flt: models.Filter,
+              limit: int, weights: tuple[float, float] = (1.0, 1.0), prefetch: int = 40) -> list[models.ScoredPoint]:
+        """One leg alone (a weight of 0, or no dense vector), or both fused with
+        weighted RRF inside Qdrant; the visibility filter goes on every leg."""
+        with self.store.reading():
+            if dense is None or not weights[1]:
+                return self.client.query_points(self.alias, query=sparse, using=SPARSE, limit=limit,
+                                                query_filter=flt, with_payload=True).points
+            if not weights[0]:
+                return self.client.query_points(self.alias, query=dense, using=DENSE, limit=limit,
+                                                query_filter=flt, with_payload=True).points
+            legs = [models.Prefetch(query=sparse, using=SPARSE, limit=prefetch, filter=flt),
+                    models.Prefetch(query=dense, using=DENSE, limit=prefetch, filter=flt)]
+            return self.client.query_points(self.alias, prefetch=legs, limit=limit, with_payload=True,
+                                            query=models.RrfQuery(rrf=models.Rrf(weights=list(weights)))).points

@@ -18,7 +18,9 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .indexing import DocumentRecord
+    from .indexing import Indexer
+    from .records import DocumentRecord, Records
+    from .store import Store
 
 PUBLIC = "public"  # the owner of the shipped documents, visible to everyone
 TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters
@@ -45,8 +47,8 @@ def owner_of(token: str) -> str:
 class Workspaces:
     """When each workspace was last opened, and the purge of idle ones."""
 
-    def __init__(self, store, indexer, ttl_hours: float):
-        self.store, self.indexer, self.ttl_hours = store, indexer, ttl_hours
+    def __init__(self, store: Store, records: Records, indexer: Indexer, ttl_hours: float):
+        self.store, self.records, self.indexer, self.ttl_hours = store, records, indexer, ttl_hours
         self._touched: dict[str, float] = {}  # a write throttle only: who sees what is never decided here
 
     def touch(self, owner: str, every: float = 600.0) -> None:
@@ -59,7 +61,7 @@ class Workspaces:
     def _records(self, owner: str) -> list[DocumentRecord]:
         from qdrant_client import models
 
-        return self.indexer.records(models.Filter(must=[models.FieldCondition(
+        return self.records.find(models.Filter(must=[models.FieldCondition(
             key="owner", match=models.MatchValue(value=owner))]))
 
     def purge(self, idle_hours: float | None = None, now: float | None = None, dry_run: bool = False) -> list[str]:

@@ -178,12 +178,12 @@ def test_uploads_are_read_a_few_at_a_time_and_budgets_hold_under_races(tmp_path,
     and two uploads racing for the last room in a workspace cannot both get it."""
     import time
 
-    from hkai import library as library_module
+    from hkai import uploads as uploads_module
     from hkai.config import Limits
     from hkai.documents import LoadError
 
     reading, peak, lock = [0], [0], threading.Lock()
-    real_load = library_module.load_bytes
+    real_load = uploads_module.load_bytes
     together = threading.Barrier(2)  # the two uploads to one workspace finish reading at the same moment
 
     def slow_load(*args, **kwargs):
@@ -199,7 +199,7 @@ def test_uploads_are_read_a_few_at_a_time_and_budgets_hold_under_races(tmp_path,
             with lock:
                 reading[0] -= 1
 
-    monkeypatch.setattr(library_module, "load_bytes", slow_load)
+    monkeypatch.setattr(uploads_module, "load_bytes", slow_load)
     lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="none",
                                 limits=Limits(parallel_uploads=2, file_chunks=40, owner_chunks=30)))
     results, refused = [], []

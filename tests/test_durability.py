@@ -83,7 +83,7 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path):
     lib.ensure_seeds()
     lib.indexer.add(docs[:80])
     before = lib.store.count(lib.store.chunks, visible([PUBLIC], ready=True))
-    old = lib.store.live_chunks()
+    old = lib.store.collections.live()
     lib.close()
 
     run_until(["open", str(store), TEST_MODEL], "wrote hkai_meta", 10)  # the model changed: a rebuild
@@ -102,7 +102,7 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path):
 
     lib = Library(load_settings(store_dir=store, embedding_model=TEST_MODEL))  # resumes and switches
     try:
-        assert lib.store.live_chunks() == partial[0] and lib.indexer.rebuilt
+        assert lib.store.collections.live() == partial[0] and lib.indexer.rebuilt
         assert lib.store.count(lib.store.chunks, visible([PUBLIC], ready=True)) == before
         assert not lib.store.client.collection_exists(old)
         assert lib.status().retrieval_mode == "hybrid" and lib.search("香港的總算力有多少？", k=3)

@@ -1,0 +1,47 @@
+"""Passages to Qdrant points: the lexical vector always; the dense model's
+vectors (dense, and latent terms where the model has them) either at once or
+later (`embedded: false`, filled in by `later.LaterEmbedding`)."""
+
+from __future__ import annotations
+
+from qdrant_client import models
+
+from .chunking import Chunk
+from .documents import Document
+from .embeddings import DenseEncoder
+from .sparse import BM25SparseEmbeddings, terms
+from .store import DENSE, LATENT, SPARSE
+from .text import to_simplified
+
+
+class PointMaker:
+    def __init__(self, sparse: BM25SparseEmbeddings, dense: DenseEncoder | None) -> None:
+        self.sparse, self.dense = sparse, dense
+
+    def model_vectors(self, texts: list[str]) -> list[dict]:
+        """The dense model's vectors of passages (dense, and latent terms where
+        it has them). It reads Simplified Chinese better than Traditional
+        (multilingual-e5 on XQuAD: hit@1 0.765 folded against 0.755 as written),
+        so it gets the folded script."""
+        folded = [to_simplified(t) for t in texts]
+        dense = self.dense.embed_documents(folded)
+        latent = self.dense.latent(folded) if self.dense.has_latent else None
+        return [{DENSE: dense[j], **({LATENT: models.SparseVector(indices=latent[j][0], values=latent[j][1])}
+                                     if latent is not None else {})} for j in range(len(texts))]
+
+    def points(self, doc: Document, batch: list[Chunk], ready: bool, embed: bool = True) -> list[models.PointStruct]:
+        """Points of a document's chunks; without `embed`, the model's vectors are left for later."""
+        texts = [c.text for c in batch]
+        sparse = [self.sparse.embed_document_terms(terms(t)) for t in texts]
+        later = self.dense is not None and not embed
+        model = self.model_vectors(texts) if self.dense is not None and embed else [{} for _ in texts]
+        points = []
+        for j, chunk in enumerate(batch):
+            vector = {SPARSE: models.SparseVector(indices=sparse[j].indices, values=sparse[j].values), **model[j]}
+            payload = {"doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
+                       "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
+                       "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready}
+            if later:
+                payload["embedded"] = False
+            points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload=payload))
+        return points
