@@ -17,6 +17,9 @@ st.html("""<style>
 .hkai-passage, .hkai-doc { line-height: 1.7; font-size: 1.02rem; }
 .hkai-doc { max-height: 28rem; overflow-y: auto; padding: .5rem .75rem; border-left: 3px solid #d0d7de; }
 mark { background: #fff3b0; padding: 0 .1em; }
+.hkai-page { display: block; margin: .8rem 0 .3rem 0; padding-top: .3rem; border-top: 1px dashed #d0d7de;
+             color: #57606a; font-size: .8rem; font-weight: 600; }
+.hkai-page:first-child { margin-top: 0; border-top: none; }
 mark.hkai-bad { background: #ffd8d3; }
 sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-answer p { margin: 0 0 .6rem 0; line-height: 1.7; font-size: 1.02rem; }

@@ -1,15 +1,13 @@
 """Documents: the library, a viewer for each document, uploads to a private workspace."""
 
-import re
-
 import streamlit as st
 
-from components.safe import html_text, md_escape
+from components.safe import md_escape
 from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
+from components.viewer import cited_spans, marked
 from hkai import i18n, session, workspaces
 from hkai.documents import SUPPORTED
 from hkai.figures import extract_figures
-from hkai.text import sentence_spans
 from hkai.workspaces import PUBLIC
 
 st.title(t("docs.title"))
@@ -17,32 +15,6 @@ st.caption(t("docs.intro"))
 lib = get_library()
 if notice := st.session_state.pop("docs_notice", None):
     st.success(md_escape(notice))
-
-
-def marked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The document as HTML with the cited sentences marked; the first is the scroll target."""
-    out, pos = [], 0
-    for i, (a, b) in enumerate(sorted(set(spans))):
-        if a < pos:
-            continue
-        out.append(html_text(text[pos:a]))
-        out.append(f"<mark{' id=hkai-at' if i == 0 else ''}>{html_text(text[a:b])}</mark>")
-        pos = b
-    return "".join(out) + html_text(text[pos:])
-
-
-def cited_spans(text: str, at: int, sentences: list[str]) -> list[tuple[int, int]]:
-    """Where the cited sentences stand (the occurrence nearest the passage),
-    or the one sentence at the passage's start."""
-    spans = []
-    for s in sentences:
-        found = [m.start() for m in re.finditer(re.escape(s), text)] if s else []
-        if found:
-            best = min(found, key=lambda i: abs(i - at)) if at >= 0 else found[0]
-            spans.append((best, best + len(s)))
-    if not spans and at >= 0:
-        spans = [(a, b) for a, b in sentence_spans(text) if a <= at < b or a >= at][:1]
-    return spans
 
 
 if lib is not None:
@@ -150,7 +122,8 @@ if lib is not None:
             text = doc.clean_text
             spans = cited_spans(text, at, cited or ([quote] if quote else [])) if r.doc_id == wanted else []
             st.markdown(f"**{t('docs.original')}**")
-            st.html(f"<div class='hkai-doc'>{marked(text, spans)}</div>")
+            page_label = (lambda n: t("docs.page", n=n)) if doc.format == "pdf" else None
+            st.html(f"<div class='hkai-doc'>{marked(text, spans, doc.extra.get('page_starts') or [], page_label)}</div>")
             if spans:  # bring the first cited sentence into view
                 st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)

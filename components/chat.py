@@ -72,8 +72,17 @@ def _translation(c: Citation, key: str) -> None:
             st.warning(md_escape(t("ask.translation_figures", figures=", ".join(grounding["unsupported_figures"]))))
 
 
+def pages_label(c: Citation) -> str:
+    """"p. 3" / "pp. 3–4" for a PDF passage, "" otherwise."""
+    if not c.pages:
+        return ""
+    first, last = c.pages
+    return t("cite.page", n=first) if first == last else t("cite.pages", a=first, b=last)
+
+
 def source_card(c: Citation, key: str = "") -> None:
-    meta = " · ".join(x for x in (c.publisher, c.date, t(f"script.{c.script}") if c.script else "") if x)
+    meta = " · ".join(x for x in (c.publisher, c.date, t(f"script.{c.script}") if c.script else "",
+                                  pages_label(c)) if x)
     with st.container(border=True):
         st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(c.title)}</b><br>"
                 f"<small>{html_text(meta)}</small></div>"
@@ -107,6 +116,7 @@ def to_markdown(history: list[Turn]) -> str:
         if turn.answer is not None:
             lines.append(turn.answer.answer + "\n")
             for c in turn.answer.citations:
-                lines.append(f"- [{c.n}] {c.title} ({c.source}): {c.text[:200]}…")
+                where = ", ".join(x for x in (c.source, pages_label(c)) if x)
+                lines.append(f"- [{c.n}] {c.title} ({where}): {c.text[:200]}…")
             lines.append("")
     return "\n".join(lines)

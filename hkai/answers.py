@@ -27,9 +27,11 @@ class Citation:
     script: str = ""
     start: int = 0
     highlights: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage; [] otherwise
 
     def as_json(self) -> dict:
-        return {"n": self.n, "doc_id": self.doc_id, "title": self.title, "source": self.source, "text": self.text}
+        return {"n": self.n, "doc_id": self.doc_id, "title": self.title, "source": self.source, "text": self.text,
+                **({"pages": self.pages} if self.pages else {})}
 
 
 @dataclass

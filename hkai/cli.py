@@ -17,6 +17,13 @@ from .config import load_settings
 from .store import StoreLockedError
 
 
+def _pages(pages: list[int]) -> str:
+    """", p. 3" or ", pp. 3-4" for a PDF passage."""
+    if not pages:
+        return ""
+    return f", p. {pages[0]}" if pages[0] == pages[1] else f", pp. {pages[0]}-{pages[1]}"
+
+
 def _queries(args: list[str]) -> Iterator[str]:
     if not args or args == ["-"]:
         for line in sys.stdin:
@@ -79,7 +86,7 @@ def cmd_search(args) -> int:
     _empty(lib)
     for q in _queries(args.query):
         hits = lib.search(q, k=args.k)
-        human = "\n".join(f"{i}. [{h.score:.4f}] {h.title} ({h.source})\n   {h.text[:160]}"
+        human = "\n".join(f"{i}. [{h.score:.4f}] {h.title} ({h.source}{_pages(h.pages)})\n   {h.text[:160]}"
                           for i, h in enumerate(hits, 1)) or "no results"
         _emit({"query": q, "hits": [h.as_json() for h in hits]}, args.json, f"# {q}\n{human}")
     return 0
@@ -102,7 +109,7 @@ def cmd_ask(args) -> int:
             answer.notice = EMPTY  # already said on stderr
         elif answer.notice and not args.json:
             print(f"note: {answer.notice}", file=sys.stderr)
-        cites = "\n".join(f"[{c.n}] {c.title} ({c.source})" for c in answer.citations)
+        cites = "\n".join(f"[{c.n}] {c.title} ({c.source}{_pages(c.pages)})" for c in answer.citations)
         _emit(answer.as_json(), args.json, f"Q: {q}\n{answer.answer}\n{cites}\n")
     return 0
 

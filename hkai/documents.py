@@ -9,6 +9,7 @@ inflates them, a PDF's page count before its text is extracted.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import logging
@@ -99,7 +100,7 @@ def _check_chars(n: int, name: str, limits: Limits) -> None:
                         "split it into smaller files", "too_large")
 
 
-def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
+def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PyPdfError
 
@@ -126,7 +127,28 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
     except Exception as exc:  # pypdf raises many kinds on malformed input; none may escape
         logger.exception("pypdf failed on %s", name)
         raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
-    return "\n\n".join(pages), str(title)
+    return pages, str(title)
+
+
+def page_starts(pages: list[str], clean: str) -> list[int]:
+    """Where each PDF page begins in the repaired text: its first line, found
+    after the previous page's (a running header repeats on every page, so the
+    search moves forward). A page without text starts where the next one does."""
+    starts, at, floor = [], 0, 0
+    for page in pages:
+        first = next((ln.strip() for ln in page.split("\n") if ln.strip()), "")
+        found = clean.find(first, floor) if first else -1
+        if found >= 0:
+            at, floor = found, found + len(first)
+        starts.append(at)
+    return starts
+
+
+def page_span(starts: list[int], start: int, end: int) -> list[int]:
+    """The first and last page (1-based) of the text between two offsets; [] when pages are unknown."""
+    if not starts:
+        return []
+    return [bisect.bisect_right(starts, start) or 1, bisect.bisect_right(starts, max(start, end - 1)) or 1]
 
 
 def _check_zip(data: bytes, name: str, limits: Limits) -> None:
@@ -240,8 +262,10 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
         raise LoadError(name, "the file is empty", "empty")
     kind = SUPPORTED[suffix]
     title = ""
+    pages: list[str] = []
     if kind == "pdf":
-        text, title = _pdf_text(data, name, limits)
+        pages, title = _pdf_text(data, name, limits)
+        text = "\n\n".join(pages)
     elif kind == "docx":
         text, title = _docx_text(data, name, limits)
     elif kind == "html":
@@ -256,6 +280,8 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
     if not text.strip():
         raise LoadError(name, "no text could be extracted (a scanned PDF needs OCR first)", "empty")
     meta = dict(meta or {})
+    if len(pages) > 1:  # citations then name their page
+        meta["page_starts"] = page_starts(pages, repair_lines(text))
     script = meta.pop("script", None) or detect_script(text[:5000])
     return Document(
         doc_id=doc_id or hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12],

@@ -11,7 +11,9 @@ questions, by carrying the kind of figure or date asked for.
 The answer writes nothing of its own beyond fixed lines and plain renderings of
 figures parsed from the quoted sentences: an English question over Chinese
 sources opens with those figures in English (HK$1 billion [1]); a Chinese
-question over English sources, with them in the asker's script.
+question over English sources, with them in the asker's script. Without a
+figure, one fixed line says the quotes are in the other language, and that
+they are only the closest when they do not say everything the question asks.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from dataclasses import dataclass
 
 from . import i18n
 from .answers import Answer, Citation, check_grounding
+from .documents import page_span
 from .figures import dates_in, figures_in_sentence, render_date, render_figure
-from .retrieval import Hit, QueryPlan
+from .retrieval import Hit, QueryPlan, coverage, says
 from .text import FOOTNOTE_MARKERS, contains_cjk, detect_script, fold, sentence_spans, to_script, to_simplified
 
 MIN_COVERAGE = 0.34  # below this share of the question's terms, the library does not answer it
@@ -151,7 +154,7 @@ def _weights(terms: list[str], candidates: list[str]) -> dict[str, float]:
     n = len(folded)
     out = {}
     for t in terms:
-        df = sum(t in c for c in folded)
+        df = sum(says(c, t) for c in folded)
         size = min(len(t), 4) / 2 if contains_cjk(t) else 1.5
         out[t] = size * math.log(1 + (n + 1) / (1 + df))
     return out
@@ -177,17 +180,21 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
     kind = asks(question)
     kinds = wanted_kinds(kind, " ".join([question, *context]))
     pool = [(p, s, q) for p in passages for s in p.sentences if (q := quotable(s))]
-    focus = [t for t in plan.salient if t not in context]
+    # The question's words, and the other ways the glossary says them (an English
+    # passage answering a Chinese question says 风险 as "risk").
+    others = [a for c in plan.concepts if not set(c) & set(context) for a in c]
+    focus = list(dict.fromkeys([t for t in plan.salient if t not in context] + others))
     weights = _weights(focus + list(context), [q for _, _, q in pool])
     for name in plan.names:  # "How did Baidu's shares do?": the company matters more than "shares"
         weights[name] = 2 * weights.get(name, 0.0)
     out = []
     for passage, sentence, quote in pool:
         text = fold(quote)
-        score = sum(weights[t] for t in focus if t in text) + 0.5 * sum(weights[t] for t in context if t in text)
+        score = (sum(weights[t] for t in focus if says(text, t))
+                 + 0.5 * sum(weights[t] for t in context if says(text, t)))
         if score <= 0:
             continue
-        score += _proximity(text, {t: weights[t] for t in focus if t in text})
+        score += _proximity(text, {t: weights[t] for t in focus if says(text, t)})
         if kind in ("amount", "count", "percent", "date"):
             score *= 1.6 if _has_kind(quote, kinds or _KINDS["amount"], kind, question) else 0.6
         out.append(Candidate(score * (1 - 0.04 * passage.rank), passage, sentence, quote))
@@ -232,8 +239,10 @@ def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPl
 
 
 def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None,
-                      *, max_sentences: int = 3, context: list[str] = ()) -> Answer:
-    """Pick the whole sentences of the top passages that answer the question."""
+                      *, max_sentences: int = 3, context: list[str] = (),
+                      page_starts: dict[str, list[int]] | None = None) -> Answer:
+    """Pick the whole sentences of the top passages that answer the question.
+    `page_starts` (a PDF's pages in its text) lets each citation name the pages of its quotes."""
     lang = plan.script
     not_found = Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
     if not hits or max(h.coverage for h in hits) < MIN_COVERAGE:
@@ -260,14 +269,25 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
             citations.append(Citation(numbers[id(p)], p.hit.doc_id, p.hit.title, p.hit.source, p.text, p.hit.publisher,
                                       p.hit.date, p.hit.script, p.start))
         citations[numbers[id(p)] - 1].highlights.append(c.quote)
+        if starts := (page_starts or {}).get(p.hit.doc_id):
+            at = p.start + max(p.text.find(c.sentence), 0)
+            cited = citations[numbers[id(p)] - 1]
+            first, last = page_span(starts, at, at + len(c.sentence))
+            cited.pages = [min(first, cited.pages[0]), max(last, cited.pages[1])] if cited.pages else [first, last]
+        else:
+            citations[numbers[id(p)] - 1].pages = list(p.hit.pages)
 
     lines, converted = [], False
     source_lang = {"en" if c.passage.hit.script == "en" else "zh" for c in chosen}
     asker = "en" if lang == "en" else "zh"
     foreign = source_lang != {asker}
     if foreign:  # the asker reads another language than (some of) the quotes
+        # Without a figure, say only what is checked: that the quotes answer when they say
+        # every concept of the question (in some language), else that they are the closest.
+        whole = coverage(plan, " ".join(c.quote for c in chosen), strict=True) == 1.0
+        other = "chinese" if asker == "en" else "english"
         lines.append(_figure_line(chosen, numbers, plan, question, lang, list(context))
-                     or i18n.t("answer.in_chinese" if asker == "en" else "answer.in_english", lang))
+                     or i18n.t(f"answer.in_{other}" if whole else f"answer.closest_in_{other}", lang))
     for c in chosen:
         shown = c.quote
         if asker == "zh" and c.passage.hit.script in ("zh-Hant", "zh-Hans") and c.passage.hit.script != lang:

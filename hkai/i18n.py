@@ -36,6 +36,12 @@ STRINGS: dict[str, tuple[str, ...]] = {
                           "回答此問題的段落為中文，引述如下。"),
     "answer.in_english": ("The passage that answers is in English; it is quoted below.",
                           "回答此問題的段落為英文，引述如下。", "回答此问题的段落为英文，引述如下。"),
+    "answer.closest_in_chinese": (
+        "The closest passages are in Chinese and may not answer every part of the question; they are quoted below.",
+        "最接近的段落為中文，未必完全回答這個問題，引述如下。", "最接近的段落为中文，未必完全回答这个问题，引述如下。"),
+    "answer.closest_in_english": (
+        "The closest passages are in English and may not answer every part of the question; they are quoted below.",
+        "最接近的段落為英文，未必完全回答這個問題，引述如下。", "最接近的段落为英文，未必完全回答这个问题，引述如下。"),
     "ask.searched": ("Searched as a follow-up: {searched}", "按上一題延伸搜尋：{searched}"),
     "answer.converted": (
         "Quoted sentences were converted to the script of your question.",
@@ -75,6 +81,9 @@ STRINGS: dict[str, tuple[str, ...]] = {
                      "問題太長（{n} 字；上限為 {limit} 字），請精簡後再問。"),
     "ask.sources": ("Sources", "資料來源"),
     "ask.open_document": ("Open the document at this passage", "在文件中查看此段"),
+    "cite.page": ("p. {n}", "第 {n} 頁", "第 {n} 页"),
+    "cite.pages": ("pp. {a}–{b}", "第 {a}–{b} 頁", "第 {a}–{b} 页"),
+    "docs.page": ("Page {n}", "第 {n} 頁", "第 {n} 页"),
     "ask.feedback_thanks": ("Thanks, your feedback was recorded.", "謝謝，已記錄你的意見。"),
     "ask.error": ("Something went wrong while answering. Please try again, or ask another way.",
                   "回答時出錯，請再試一次或換個方式提問。"),

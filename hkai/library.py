@@ -140,16 +140,16 @@ class Library:
         else:
             plan = plan_query(question)
         hits = self.search_plan(plan, k=k, owners=owners)
-        texts = {h.doc_id: self.clean_text(h.doc_id, owners) for h in hits}
-        answer = extractive_answer(question, plan, hits, {d: t for d, t in texts.items() if t}, context=context)
+        docs = {h.doc_id: self.document(h.doc_id, owners) for h in hits}
+        docs = {d: doc for d, doc in docs.items() if doc is not None}
+        answer = extractive_answer(question, plan, hits, {d: self.clean_text(doc) for d, doc in docs.items()},
+                                   context=context, page_starts={d: doc.extra.get("page_starts") or []
+                                                                 for d, doc in docs.items()})
         answer.searched = plan.question if context else ""
         return answer
 
-    def clean_text(self, doc_id: str, owners: Owners) -> str | None:
-        """A visible document's repaired text (what chunk offsets point into), cached by content."""
-        doc = self.document(doc_id, owners)
-        if doc is None:
-            return None
+    def clean_text(self, doc: Document) -> str:
+        """A document's repaired text (what chunk offsets point into), cached by content."""
         with self._lock:
             text = self._texts.pop(doc.content_hash, None)
         text = text if text is not None else doc.clean_text

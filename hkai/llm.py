@@ -151,7 +151,7 @@ def resolve(question: str, text: str, hits: list[Hit], lang: str) -> Answer:
         mine = [re.sub(r"\[\d+\]", "", c) for c in claims if f"[{n}]" in c]
         marks = [s for s in split_sentences(h.text) if any(_similar(s, c) or _shares_figure(s, c) for c in mine)]
         citations.append(Citation(n, h.doc_id, h.title, h.source, h.text, h.publisher, h.date, h.script, h.start,
-                                  highlights=marks))
+                                  highlights=marks, pages=list(h.pages)))
     answered = i18n.t("answer.not_found", lang) not in text
     text, notice, language_ok = in_asker_script(text, lang)
     grounding = check_grounding(text, [c.text for c in citations], given=len(hits))

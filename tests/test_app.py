@@ -249,3 +249,24 @@ def test_the_frame_and_pages_import_no_engine():
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_a_pdf_citation_names_its_page_and_the_viewer_shows_the_pages(app_env, tmp_path):
+    from hkai import workspaces
+
+    from .conftest import SURVEY_PAGES, make_paged_pdf
+
+    run_app("en")  # builds the shared library
+    token = workspaces.mint()
+    pdf = make_paged_pdf(tmp_path / "survey.pdf", SURVEY_PAGES)
+    result = _loader().lib.add_upload(pdf.read_bytes(), "survey.pdf", workspaces.owner_of(token))
+    at = run_app("en", ws=token)
+    at.chat_input[0].set_value("When did the survey team publish its findings?").run()
+    assert not at.exception
+    card = next(h.value for h in at.html if "hkai-card-title" in h.value)
+    assert "survey" in card and "p. 3" in card
+    zh = run_app("zh-Hant", page="app_pages/documents.py", ws=token, doc=result.document.doc_id,
+                 hl=SURVEY_PAGES[2])
+    viewer = next(h.value for h in zh.html if "hkai-doc" in h.value and "Tsing Yi" in h.value)
+    assert [viewer.index(f">第 {n} 頁<") for n in (1, 2, 3)] == sorted(viewer.index(f">第 {n} 頁<") for n in (1, 2, 3))
+    assert viewer.index(">第 3 頁<") < viewer.index("<mark id=hkai-at>") < viewer.index("Tsing Yi")

@@ -94,3 +94,15 @@ def test_an_empty_library_says_so(tmp_path):
     out = run("ask", "What is HKChat?", "--json", store=tmp_path / "empty")
     assert "the library is empty" in json.loads(out.stdout)["notice"]
     assert "python -m hkai index" in out.stderr
+
+
+def test_answers_from_a_pdf_name_the_page(tmp_path):
+    from .conftest import SURVEY_PAGES, make_paged_pdf
+
+    pdf = make_paged_pdf(tmp_path / "survey.pdf", SURVEY_PAGES)
+    store = tmp_path / "store"
+    assert run("index", str(pdf), store=store).returncode == 0
+    out = run("ask", "When did the survey team publish its findings?", store=store)
+    assert "March 2024" in out.stdout and "survey.pdf, p. 3)" in out.stdout, out.stdout
+    answer = json.loads(run("ask", "When did the survey team publish its findings?", "--json", store=store).stdout)
+    assert answer["citations"][0]["pages"] == [3, 3]

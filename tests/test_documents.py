@@ -83,3 +83,19 @@ def test_one_bad_file_does_not_stop_the_others(fresh_library, format_files, tmp_
     report = fresh_library.index_paths([format_files["txt"], empty, tmp_path / "missing.pdf", format_files["docx"]])
     assert report.documents == 2
     assert sorted(e.code for e in report.errors) == ["empty", "missing"]
+
+
+def test_a_pdf_knows_where_each_page_begins(tmp_path):
+    """A running header repeats on every page: each page is found after the one before."""
+    from hkai.documents import page_span
+
+    from .conftest import SURVEY_PAGES, make_paged_pdf
+
+    doc = load_path(make_paged_pdf(tmp_path / "survey.pdf", SURVEY_PAGES))
+    starts, text = doc.extra["page_starts"], doc.clean_text
+    assert len(starts) == 3 and starts[0] == 0 and starts[0] < starts[1] < starts[2]
+    for n, page in enumerate(SURVEY_PAGES, 1):
+        at = text.index(page[:12])
+        assert page_span(starts, at, at + len(page)) == [n, n]
+    assert page_span(starts, text.index(SURVEY_PAGES[0][:12]), text.index(SURVEY_PAGES[2][:12]) + 5) == [1, 3]
+    assert page_span([], 0, 10) == []

@@ -9,8 +9,10 @@ from hkai.answers import check_grounding
 from hkai.config import load_settings
 from hkai.documents import load_bytes
 from hkai.library import Library
+from hkai.retrieval import coverage, plan_query
 from hkai.sparse import BM25SparseEmbeddings, terms
 from hkai.store import StoreLockedError, open_client
+from hkai.text import contains_cjk
 
 
 def test_search_finds_a_word_split_across_lines(lexical_library):
@@ -169,3 +171,30 @@ def test_a_reranker_that_cannot_load_is_off_with_a_reason(tmp_path):
     off = Library(load_settings(store_dir=tmp_path / "b", embedding_model="none"))
     assert off.reranker_status == "off"
     off.close()
+
+
+def test_question_words_are_not_what_a_passage_must_contain():
+    assert plan_query("香港的總算力有多少？").salient == ["香港", "总算"]
+    assert plan_query("天气怎么样？").salient == ["天气"]
+
+
+def test_a_concept_counts_once_however_many_ways_it_is_written():
+    plan = plan_query("Tell me about Cyberport.")
+    assert plan.concepts == [["cyberport", "数码港"]]  # "Cyberport." once, not again as a bare word
+    plan = plan_query("What are the risks of AI?")
+    assert plan.concepts == [["risks", "风险"], ["ai"]]
+    assert coverage(plan, "The chairman said the budget is fine.") == 0.0  # "ai" is no part of "said"
+    assert coverage(plan, "AI risks are discussed here.") == 1.0
+    # "risks" could be checked in Chinese (风险) and is missing; an untranslatable word would not count
+    assert coverage(plan, "香港的AI发展") == 0.5
+    assert coverage(plan_query("What does HKChat fix?"), "HKChat智能对话系统") == 1.0
+    assert coverage(plan_query("What does HKChat fix?"), "HKChat智能对话系统", strict=True) == 0.5
+
+
+def test_general_words_are_checked_for_but_not_searched():
+    """"government" or "talent" would pull an English question towards every
+    passage that uses 政府 or 人才 (XQuAD hit@1 fell): they count in the
+    answer check only."""
+    plan = plan_query("What does the government plan for talent?")
+    assert plan.expansions == [] and not any(contains_cjk(t) for t in plan.terms)
+    assert ["talent", "人才"] in plan.concepts and "人才" in plan.salient
