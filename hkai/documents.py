@@ -131,16 +131,33 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
 
 
 def page_starts(pages: list[str], clean: str) -> list[int]:
-    """Where each PDF page begins in the repaired text: its first line, found
-    after the previous page's (a running header repeats on every page, so the
-    search moves forward). A page without text starts where the next one does."""
-    starts, at, floor = [], 0, 0
+    """Where each PDF page begins in the repaired text: one of its first lines
+    (repairing keeps a line's words; it only joins lines), found after the
+    previous page's (a running header repeats on every page, so the search
+    moves forward). Where no line is found, the previous page's length is the
+    estimate; a page without text starts where the next one would."""
+    starts: list[int] = []
+    at = floor = 0
+    previous = 0  # characters of the previous page's lines
     for page in pages:
-        first = next((ln.strip() for ln in page.split("\n") if ln.strip()), "")
-        found = clean.find(first, floor) if first else -1
-        if found >= 0:
-            at, floor = found, found + len(first)
-        starts.append(at)
+        lines = [ln.strip() for ln in page.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+        found, before = -1, 0
+        window = floor + 2 * (previous + sum(len(ln) for ln in lines)) + 1000  # a hostile PDF: no long scans
+        for line in lines[:3]:
+            found = clean.find(line, floor, window)
+            if found >= 0:
+                found, floor = max(floor if starts else 0, found - before), found + len(line)
+                break
+            before += len(line)
+        if found < 0 and lines:
+            found = min(len(clean), at + previous) if starts else 0
+            floor = max(floor, found)
+        at = found if found >= 0 else at
+        previous = sum(len(ln) for ln in lines) if lines else previous
+        starts.append(at if lines else -1)
+    following = len(clean)
+    for i in range(len(starts) - 1, -1, -1):  # an empty page: where the next page begins
+        starts[i] = following = starts[i] if starts[i] >= 0 else following
     return starts
 
 

@@ -99,3 +99,20 @@ def test_a_pdf_knows_where_each_page_begins(tmp_path):
         assert page_span(starts, at, at + len(page)) == [n, n]
     assert page_span(starts, text.index(SURVEY_PAGES[0][:12]), text.index(SURVEY_PAGES[2][:12]) + 5) == [1, 3]
     assert page_span([], 0, 10) == []
+
+
+def test_page_starts_survive_empty_pages_carriage_returns_and_altered_lines():
+    from hkai.documents import page_span, page_starts
+    from hkai.text import repair_lines
+
+    pages = ["Header\nFirst page text here.", "Header\nSecond page text.", "", "Header\r\nFourth page text."]
+    clean = repair_lines("\n\n".join(pages))
+    starts = page_starts(pages, clean)
+    where = {w: page_span(starts, clean.index(w), clean.index(w) + 5) for w in ("First", "Second", "Fourth")}
+    assert where == {"First": [1, 1], "Second": [2, 2], "Fourth": [4, 4]}  # the empty page 3 holds nothing
+    # a page whose first line the text no longer has verbatim: its second line places it
+    pages = ["Alpha line one.\nAlpha line two.", "Soft\u00adhyphen heading\nBeta text follows.", "Gamma page."]
+    clean = "Alpha line one.\nAlpha line two.\nSofthyphen heading\nBeta text follows.\nGamma page."
+    starts = page_starts(pages, clean)
+    assert [page_span(starts, clean.index(w), clean.index(w) + 3) for w in ("Alpha", "Beta", "Gamma")] == \
+        [[1, 1], [2, 2], [3, 3]]
