@@ -13,6 +13,7 @@ import bisect
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +128,36 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
     except Exception as exc:  # pypdf raises many kinds on malformed input; none may escape
         logger.exception("pypdf failed on %s", name)
         raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
-    return pages, str(title)
+    return strip_page_furniture(pages), str(title)
+
+
+_PAGE_NUMBER = re.compile(r"[-–—|\s]*(?:page|p\.)?\s*#(?:\s*(?:/|of)\s*#)?[-–—|\s]*|第\s*#\s*[頁页](?:\s*[，,]?\s*共\s*#\s*[頁页])?")
+
+
+def strip_page_furniture(pages: list[str], edge: int = 2) -> list[str]:
+    """Running headers and footers and page numbers out of a PDF's pages: a
+    line among the first or last `edge` of a page that is a page number, or
+    that (digits aside) stands at the edge of at least half the pages (three at
+    least). They are not the document's sentences: left in, they cut sentences
+    in two and read as figures."""
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.strip().lower())
+
+    split = [page.replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages]
+    edges = []
+    for lines in split:
+        filled = [i for i, ln in enumerate(lines) if ln.strip()]
+        edges.append(set(filled[:edge] + filled[-edge:]))
+    counts: dict[str, int] = {}
+    for lines, at in zip(split, edges):
+        for k in {key(lines[i]) for i in at}:
+            counts[k] = counts.get(k, 0) + 1
+    repeated = {k for k, n in counts.items() if n >= max(3, len(pages) / 2)} if len(pages) >= 3 else set()
+    out = []
+    for lines, at in zip(split, edges):
+        out.append("\n".join(ln for i, ln in enumerate(lines)
+                             if i not in at or not (key(ln) in repeated or _PAGE_NUMBER.fullmatch(key(ln)))))
+    return out
 
 
 def page_starts(pages: list[str], clean: str) -> list[int]:

@@ -140,10 +140,14 @@ def _is_cjk(ch: str) -> bool:
 
 def _joiner(left: str, right: str) -> str:
     """What goes between two joined line fragments: nothing next to CJK text or
-    inside brackets and before punctuation, one space between Latin words."""
+    inside brackets and before punctuation, one space between Latin words; a
+    line break after an English sentence followed by Chinese (no sentence
+    rule splits ".數")."""
     if not left or not right:
         return ""
     a, b = left[-1], right[0]
+    if a in ".!?" and _is_cjk(b):  # an English sentence, then Chinese (a bilingual page, a page break)
+        return "\n"
     if _is_cjk(a) or _is_cjk(b) or a in "（(「『“" or b in "，。、）)」』”":
         return ""
     return " "

@@ -151,17 +151,20 @@ def page(browser):
 
 
 def make_paged_pdf(path: Path, pages: list[str], header: str = "Harbour Survey Report") -> Path:
-    """A PDF with one paragraph per page under a running header, as reports have."""
+    """A PDF with one paragraph per page between a running header and a
+    "Page n of N" footer, as reports have."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_font("noto", fname=str(CJK_FONT), collection_font_number=2)
-    for text in pages:
+    for n, text in enumerate(pages, 1):
         pdf.add_page()
         pdf.set_font("noto", size=11)
         pdf.multi_cell(0, 7, header)
         pdf.ln(4)
         pdf.multi_cell(0, 7, text)
+        pdf.ln(4)
+        pdf.multi_cell(0, 7, f"Page {n} of {len(pages)}")
         pdf.ln(4)
     pdf.output(str(path))
     return path

@@ -85,14 +85,16 @@ def test_one_bad_file_does_not_stop_the_others(fresh_library, format_files, tmp_
     assert sorted(e.code for e in report.errors) == ["empty", "missing"]
 
 
-def test_a_pdf_knows_where_each_page_begins(tmp_path):
-    """A running header repeats on every page: each page is found after the one before."""
+def test_a_pdf_knows_where_each_page_begins_without_its_headers_and_footers(tmp_path):
     from hkai.documents import page_span
 
     from .conftest import SURVEY_PAGES, make_paged_pdf
 
     doc = load_path(make_paged_pdf(tmp_path / "survey.pdf", SURVEY_PAGES))
     starts, text = doc.extra["page_starts"], doc.clean_text
+    # the running header and the "Page n of 3" footers are not the document's sentences
+    assert "Harbour Survey Report" not in text and "of 3" not in text
+    assert all(page[:20] in text for page in SURVEY_PAGES)
     assert len(starts) == 3 and starts[0] == 0 and starts[0] < starts[1] < starts[2]
     for n, page in enumerate(SURVEY_PAGES, 1):
         at = text.index(page[:12])
@@ -116,3 +118,17 @@ def test_page_starts_survive_empty_pages_carriage_returns_and_altered_lines():
     starts = page_starts(pages, clean)
     assert [page_span(starts, clean.index(w), clean.index(w) + 3) for w in ("Alpha", "Beta", "Gamma")] == \
         [[1, 1], [2, 2], [3, 3]]
+
+
+def test_page_furniture_is_only_taken_from_the_edges_of_pages():
+    from hkai.documents import strip_page_furniture
+
+    pages = ["Annual Report 2024\nThe fund stood at HK$3 billion.\nAnnual Report 2024 is quoted here.\nPage 1 of 3",
+             "Annual Report 2024\n數碼港提供1,500 PFLOPS算力。\n- 2 -",
+             "Annual Report 2024\nThe findings came in March 2024.\nNotes\nMore notes\n3"]
+    assert strip_page_furniture(pages) == ["The fund stood at HK$3 billion.\nAnnual Report 2024 is quoted here.",
+                                           "數碼港提供1,500 PFLOPS算力。",
+                                           "The findings came in March 2024.\nNotes\nMore notes"]
+    assert strip_page_furniture(["第 1 頁\n甲乙丙丁。", "乙丙丁戊。\n第2页，共5页"]) == ["甲乙丙丁。", "乙丙丁戊。"]
+    two = ["Report\nOne sentence here.", "Report\nAnother sentence."]  # two pages: too few to call "Report" furniture
+    assert strip_page_furniture(two) == two

@@ -89,3 +89,12 @@ def test_simplified_ui_strings_use_mainland_words():
         assert not any(word in hans for word in i18n.HANS_WORDS), (key, hans)
     assert i18n.t("docs.ws_invalid", "zh-Hans") == "此私人链接无效，未能打开任何工作区。"
     assert i18n.t("docs.ws_invalid", "zh-Hant") == "此私人連結無效，未能打開任何工作區。"  # Hong Kong keeps its words
+
+
+def test_an_english_sentence_before_chinese_is_not_joined_into_one():
+    """A bilingual page (or a page break) puts "…morning." before "數碼港…":
+    no sentence rule splits ".數", so the lines stay apart."""
+    text = repair_lines("The survey counted ferries each morning.\n\n數碼港提供3000 PFLOPS算力。\nIt ends here.")
+    assert text.split("\n") == ["The survey counted ferries each morning.", "數碼港提供3000 PFLOPS算力。",
+                                "It ends here."]
+    assert repair_lines("The harbour survey\ncounted ferries.") == "The harbour survey counted ferries."
