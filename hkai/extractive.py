@@ -48,7 +48,13 @@ _ASKS = [
     ("count", re.compile(r"how many|多少(?:個|个|所|家|名|位|次|間|间|款|公頃|公顷)|幾(?:個|所|家)|几(?:个|所|家)", re.I)),
     ("amount", re.compile(r"how much|how large|how big|at what price|what price|多少|幾多|几多|規模|规模|金額|金额", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhich (company|organi[sz]ation|firm)\b|誰|谁|哪家|哪間|哪间", re.I)),
+    ("said", re.compile(r"\b(say|said|says|tell|told|stress|stated?)\b|說了|说了|說甚麼|說什麼|说什么|講了|讲了|"
+                        r"表示了?甚麼|表示了?什么|怎樣說|怎么说|指出了?甚麼|指出了?什么", re.I)),
 ]
+# What someone said: the sentence that reports the words ("李家超表示，…"), not the one that says
+# they spoke ("…出席並致辭").
+_SPEECH = re.compile(r"表示|指出|強調|强调|認為|认为|說|说|稱|称|指，|指,|\bsaid\b|\bsays\b|\bstressed\b|"
+                     r"\bnoted\b|\bstated\b", re.I)
 _KINDS = {"amount": ("money", "compute", "count", "area", "percent"), "count": ("count", "area"),
           "percent": ("percent",)}
 _MONEY_WORDS = re.compile(r"fund|budget|allocat|reserv|invest|cost|price|turnover|資金|资金|撥款|拨款|預留|预留|"
@@ -197,6 +203,8 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
         score += _proximity(text, {t: weights[t] for t in focus if says(text, t)})
         if kind in ("amount", "count", "percent", "date"):
             score *= 1.6 if _has_kind(quote, kinds or _KINDS["amount"], kind, question) else 0.6
+        elif kind == "said":
+            score *= 1.6 if _SPEECH.search(quote) else 0.8
         out.append(Candidate(score * (1 - 0.04 * passage.rank), passage, sentence, quote))
     return sorted(out, key=lambda c: -c.score)
 

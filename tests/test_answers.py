@@ -189,3 +189,10 @@ def test_citations_of_a_pdf_name_the_page_of_the_quote(fresh_library, tmp_path):
     assert hits[0].pages[0] == 1 and hits[0].as_json()["pages"] == hits[0].pages
     plain = fresh_library.ask("What is Hong Kong's total computing power?")  # a text seed: no pages
     assert plain.citations and all(c.pages == [] and "pages" not in c.as_json() for c in plain.citations)
+
+
+@pytest.mark.parametrize("question", ["李家超說了甚麼？", "陳德霖說了甚麼？", "What did John Lee say?"])
+def test_what_someone_said_leads_with_the_sentence_that_reports_it(lexical_library, question):
+    """"李家超出席並致辭" says that he spoke; "李家超表示，…" says what he said."""
+    lines = [ln for ln in lexical_library.ask(question).answer.split("\n\n") if re.search(r"\[\d+\]$", ln)]
+    assert lines and re.search("表示|指出|強調|强调|說|说|稱|称", lines[0]) and "出席並致辭" not in lines[0], lines
