@@ -48,7 +48,9 @@ _ASKS = [
     ("count", re.compile(r"how many|多少(?:個|个|所|家|名|位|次|間|间|款|公頃|公顷)|幾(?:個|所|家)|几(?:个|所|家)", re.I)),
     ("amount", re.compile(r"how much|how large|how big|at what price|what price|多少|幾多|几多|規模|规模|金額|金额", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhich (company|organi[sz]ation|firm)\b|誰|谁|哪家|哪間|哪间", re.I)),
-    ("said", re.compile(r"\b(say|said|says|tell|told|stress|stated?)\b|說了|说了|說甚麼|說什麼|说什么|講了|讲了|"
+    ("define", re.compile(r"^\s*(what|who) (is|are|was|were)\b(?!.*\b(of|for|about|between)\b)|是甚麼|是什麼|是什么|是誰|是谁|"
+                          r"何謂|何谓|甚麼是|什麼是|什么是", re.I)),
+    ("said", re.compile(r"\b(say|said|says|stress|stated?)\b|說了|说了|說甚麼|說什麼|说什么|講了|讲了|"
                         r"表示了?甚麼|表示了?什么|怎樣說|怎么说|指出了?甚麼|指出了?什么", re.I)),
 ]
 # What someone said: the sentence that reports the words ("李家超表示，…"), not the one that says
@@ -72,11 +74,11 @@ _UNIT_HINTS = {"users": re.compile(r"users|用户|用戶"), "labs": re.compile(r
 
 def asks(question: str) -> str:
     for kind, pattern in _ASKS:
-        if pattern.search(question):
+        if kind != "define" and pattern.search(question):
             return kind
     if _COMPUTE_WORDS.search(question) or _MONEY_WORDS.search(question):
         return "amount"  # "What is Hong Kong's total computing power?"
-    return "what"
+    return "define" if dict(_ASKS)["define"].search(question) else "what"
 
 
 def _unit_of(unit: str) -> str:
@@ -205,6 +207,8 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
             score *= 1.6 if _has_kind(quote, kinds or _KINDS["amount"], kind, question) else 0.6
         elif kind == "said":
             score *= 1.6 if _SPEECH.search(quote) else 0.8
+        elif kind == "define":  # "What is X?": a sentence about X (X its subject, near the start)
+            score *= 1.3 if any(says(text[:16], t) for t in focus if len(t) > 1) else 1.0
         out.append(Candidate(score * (1 - 0.04 * passage.rank), passage, sentence, quote))
     return sorted(out, key=lambda c: -c.score)
 

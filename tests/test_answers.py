@@ -196,3 +196,15 @@ def test_what_someone_said_leads_with_the_sentence_that_reports_it(lexical_libra
     """"李家超出席並致辭" says that he spoke; "李家超表示，…" says what he said."""
     lines = [ln for ln in lexical_library.ask(question).answer.split("\n\n") if re.search(r"\[\d+\]$", ln)]
     assert lines and re.search("表示|指出|強調|强调|說|说|稱|称", lines[0]) and "出席並致辭" not in lines[0], lines
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("What is HKChat?", "define"), ("Web3.0協會是甚麼？", "define"), ("What are the risks of AI?", "what"),
+    ("What is Hong Kong's total computing power?", "amount"), ("Tell me about Cyberport.", "what"),
+    ("What did John Lee say?", "said"), ("李家超說了甚麼？", "said"), ("Who launched Tongyi Qianwen?", "who"),
+    ("百度股價收跌多少？", "percent"), ("When did SenseTime move into the Science Park?", "date"),
+])
+def test_what_kind_of_answer_a_question_asks_for(question, kind):
+    from hkai.extractive import asks
+
+    assert asks(question) == kind
