@@ -9,6 +9,7 @@ import re
 
 import streamlit as st
 
+from hkai import i18n
 from hkai.answers import Answer, Citation
 from hkai.session import CallBudget, Turn
 from hkai.text import FOOTNOTE_MARKERS
@@ -72,17 +73,9 @@ def _translation(c: Citation, key: str) -> None:
             st.warning(md_escape(t("ask.translation_figures", figures=", ".join(grounding["unsupported_figures"]))))
 
 
-def pages_label(c: Citation) -> str:
-    """"p. 3" / "pp. 3–4" for a PDF passage, "" otherwise."""
-    if not c.pages:
-        return ""
-    first, last = c.pages
-    return t("cite.page", n=first) if first == last else t("cite.pages", a=first, b=last)
-
-
 def source_card(c: Citation, key: str = "") -> None:
     meta = " · ".join(x for x in (c.publisher, c.date, t(f"script.{c.script}") if c.script else "",
-                                  pages_label(c)) if x)
+                                  i18n.pages(c.pages, lang())) if x)
     with st.container(border=True):
         st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(c.title)}</b><br>"
                 f"<small>{html_text(meta)}</small></div>"
@@ -116,7 +109,7 @@ def to_markdown(history: list[Turn]) -> str:
         if turn.answer is not None:
             lines.append(turn.answer.answer + "\n")
             for c in turn.answer.citations:
-                where = ", ".join(x for x in (c.source, pages_label(c)) if x)
+                where = ", ".join(x for x in (c.source, i18n.pages(c.pages, lang())) if x)
                 lines.append(f"- [{c.n}] {c.title} ({where}): {c.text[:200]}…")
             lines.append("")
     return "\n".join(lines)

@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .config import load_settings
+from .i18n import pages as page_label
 from .store import StoreLockedError
 
 
 def _pages(pages: list[int]) -> str:
-    """", p. 3" or ", pp. 3-4" for a PDF passage."""
-    if not pages:
-        return ""
-    return f", p. {pages[0]}" if pages[0] == pages[1] else f", pp. {pages[0]}-{pages[1]}"
+    """", p. 3" for a PDF passage (the app's wording)."""
+    return f", {page_label(pages)}" if pages else ""
 
 
 def _queries(args: list[str]) -> Iterator[str]:

@@ -131,6 +131,10 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
     return strip_page_furniture(pages), str(title)
 
 
+def _lines(page: str) -> list[str]:
+    return page.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 _PAGE_NUMBER = re.compile(r"[-–—|\s]*(?:page|p\.)?\s*#(?:\s*(?:/|of)\s*#)?[-–—|\s]*|第\s*#\s*[頁页](?:\s*[，,]?\s*共\s*#\s*[頁页])?")
 
 
@@ -143,7 +147,7 @@ def strip_page_furniture(pages: list[str], edge: int = 2) -> list[str]:
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.strip().lower())
 
-    split = [page.replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages]
+    split = [_lines(page) for page in pages]
     edges = []
     for lines in split:
         filled = [i for i, ln in enumerate(lines) if ln.strip()]
@@ -170,7 +174,7 @@ def page_starts(pages: list[str], clean: str) -> list[int]:
     at = floor = 0
     previous = 0  # characters of the previous page's lines
     for page in pages:
-        lines = [ln.strip() for ln in page.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+        lines = [ln.strip() for ln in _lines(page) if ln.strip()]
         found, before = -1, 0
         window = floor + 2 * (previous + sum(len(ln) for ln in lines)) + 1000  # a hostile PDF: no long scans
         for line in lines[:3]:

@@ -48,11 +48,12 @@ _ASKS = [
     ("count", re.compile(r"how many|多少(?:個|个|所|家|名|位|次|間|间|款|公頃|公顷)|幾(?:個|所|家)|几(?:个|所|家)", re.I)),
     ("amount", re.compile(r"how much|how large|how big|at what price|what price|多少|幾多|几多|規模|规模|金額|金额", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhich (company|organi[sz]ation|firm)\b|誰|谁|哪家|哪間|哪间", re.I)),
-    ("define", re.compile(r"^\s*(what|who) (is|are|was|were)\b(?!.*\b(of|for|about|between)\b)|是甚麼|是什麼|是什么|是誰|是谁|"
-                          r"何謂|何谓|甚麼是|什麼是|什么是", re.I)),
     ("said", re.compile(r"\b(say|said|says|stress|stated?)\b|說了|说了|說甚麼|說什麼|说什么|講了|讲了|"
                         r"表示了?甚麼|表示了?什么|怎樣說|怎么说|指出了?甚麼|指出了?什么", re.I)),
 ]
+# "What is X?", when no figure is asked for: a sentence with X as its subject.
+_DEFINE = re.compile(r"^\s*(what|who) (is|are|was|were)\b(?!.*\b(of|for|about|between)\b)|是甚麼|是什麼|是什么|是誰|"
+                     r"是谁|何謂|何谓|甚麼是|什麼是|什么是", re.I)
 # What someone said: the sentence that reports the words ("李家超表示，…"), not the one that says
 # they spoke ("…出席並致辭").
 _SPEECH = re.compile(r"表示|指出|強調|强调|認為|认为|說|说|稱|称|指，|指,|\bsaid\b|\bsays\b|\bstressed\b|"
@@ -74,11 +75,11 @@ _UNIT_HINTS = {"users": re.compile(r"users|用户|用戶"), "labs": re.compile(r
 
 def asks(question: str) -> str:
     for kind, pattern in _ASKS:
-        if kind != "define" and pattern.search(question):
+        if pattern.search(question):
             return kind
     if _COMPUTE_WORDS.search(question) or _MONEY_WORDS.search(question):
         return "amount"  # "What is Hong Kong's total computing power?"
-    return "define" if dict(_ASKS)["define"].search(question) else "what"
+    return "define" if _DEFINE.search(question) else "what"
 
 
 def _unit_of(unit: str) -> str:
@@ -208,7 +209,7 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
         elif kind == "said":
             score *= 1.6 if _SPEECH.search(quote) else 0.8
         elif kind == "define":  # "What is X?": a sentence about X (X its subject, near the start)
-            score *= 1.3 if any(says(text[:16], t) for t in focus if len(t) > 1) else 1.0
+            score *= 1.3 if any(says(text[:8 + len(t)], t) for t in focus if len(t) > 1) else 1.0  # starts there
         out.append(Candidate(score * (1 - 0.04 * passage.rank), passage, sentence, quote))
     return sorted(out, key=lambda c: -c.score)
 
@@ -280,14 +281,14 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
             numbers[id(p)] = len(numbers) + 1
             citations.append(Citation(numbers[id(p)], p.hit.doc_id, p.hit.title, p.hit.source, p.text, p.hit.publisher,
                                       p.hit.date, p.hit.script, p.start))
-        citations[numbers[id(p)] - 1].highlights.append(c.quote)
-        if starts := (page_starts or {}).get(p.hit.doc_id):
+        cited = citations[numbers[id(p)] - 1]
+        cited.highlights.append(c.quote)
+        if starts := (page_starts or {}).get(p.hit.doc_id):  # the pages of the quoted sentences
             at = p.start + max(p.text.find(c.sentence), 0)
-            cited = citations[numbers[id(p)] - 1]
             first, last = page_span(starts, at, at + len(c.sentence))
             cited.pages = [min(first, cited.pages[0]), max(last, cited.pages[1])] if cited.pages else [first, last]
         else:
-            citations[numbers[id(p)] - 1].pages = list(p.hit.pages)
+            cited.pages = list(p.hit.pages)
 
     lines, converted = [], False
     source_lang = {"en" if c.passage.hit.script == "en" else "zh" for c in chosen}

@@ -244,6 +244,14 @@ def plural(key: str, n: int, lang: str = "en") -> str:
     return t(key if n == 1 else f"{key}_plural", lang, n=n)
 
 
+def pages(span: list[int], lang: str = "en") -> str:
+    """"p. 3" / "pp. 3–4" (第 3 頁) for a PDF passage's [first, last] page; "" without pages."""
+    if not span:
+        return ""
+    first, last = span
+    return t("cite.page", lang, n=first) if first == last else t("cite.pages", lang, a=first, b=last)
+
+
 def t(key: str, lang: str = "en", **kwargs) -> str:
     """The string for `key` in `lang` ('en', 'zh-Hant', 'zh-Hans')."""
     entry = STRINGS[key]

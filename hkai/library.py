@@ -140,7 +140,7 @@ class Library:
         else:
             plan = plan_query(question)
         hits = self.search_plan(plan, k=k, owners=owners)
-        docs = {h.doc_id: self.document(h.doc_id, owners) for h in hits}
+        docs = {d: self.document(d, owners) for d in dict.fromkeys(h.doc_id for h in hits)}  # each read once
         docs = {d: doc for d, doc in docs.items() if doc is not None}
         answer = extractive_answer(question, plan, hits, {d: self.clean_text(doc) for d, doc in docs.items()},
                                    context=context, page_starts={d: doc.extra.get("page_starts") or []

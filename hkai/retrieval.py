@@ -38,7 +38,7 @@ ZH_QUESTION_WORDS = {fold(w) for w in """什么 甚麼 多少 哪些 哪个 哪�
 class Glossary:
     # (english phrase, folded chinese terms searched, folded terms only checked for), longest phrase first
     entries: list[tuple[str, list[str], list[str]]]
-    _english: dict[str, list[str]] | None = None
+    english_of: dict[str, list[str]] = field(default_factory=dict)  # folded chinese term -> english phrases
 
     def expand(self, question: str) -> tuple[list[str], list[str], list[str], list[list[str]]]:
         """(matched english phrases, chinese terms to search, the chinese terms
@@ -59,14 +59,6 @@ class Glossary:
                     names.extend(targets)
         return phrases, list(dict.fromkeys(zh)), list(dict.fromkeys(names)), groups
 
-    def english(self, term: str) -> list[str]:
-        """The English phrases of a folded Chinese term ("风险" -> risk, risks)."""
-        if self._english is None:
-            self._english = {}
-            for phrase, targets, checks in self.entries:
-                for t in targets + checks:
-                    self._english.setdefault(t, []).append(phrase)
-        return self._english.get(term, [])
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +67,11 @@ def load_glossary() -> Glossary:
     entries = [(p.lower(), [fold(z) for z in e.get("zh", [])], [fold(z) for z in e.get("check", [])])
                for e in raw for p in e["en"]]
     entries.sort(key=lambda e: -len(e[0]))
-    return Glossary(entries)
+    english_of: dict[str, list[str]] = {}
+    for phrase, targets, checks in entries:
+        for term in targets + checks:
+            english_of.setdefault(term, []).append(phrase)
+    return Glossary(entries, english_of)
 
 
 @dataclass
@@ -113,8 +109,9 @@ def plan_query(question: str) -> QueryPlan:
         return QueryPlan(question, script, query_terms, salient, zh, names, concepts)
     words = [w for w in _tokenizer().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
     salient = [w for w in dict.fromkeys(words) if w not in ZH_QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
-    glossary = load_glossary()  # an English passage may say a concept in English ("风险": risk)
-    return QueryPlan(question, script, terms(question), salient, concepts=[[w, *glossary.english(w)] for w in salient])
+    english_of = load_glossary().english_of  # an English passage may say a concept in English ("风险": risk)
+    return QueryPlan(question, script, terms(question), salient,
+                     concepts=[[w, *english_of.get(w, [])] for w in salient])
 
 
 def _unique(groups: list[list[str]]) -> list[list[str]]:

@@ -33,9 +33,11 @@ SENTENCE_END = "。！？；!?;"
 _LINE_END_PUNCT = SENTENCE_END + "」』”\"）)…：:"
 # A sentence runs to a terminator (with any closing quotes after it) or a line end.
 _SENTENCE = re.compile(f"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[」』”\"’）)]*|\n|$)")
-# Inside a piece: an English full stop before a capital, a digest's " - "
-# bullet, or the end of a footnote marker such as "[5]".
-_EN_SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9%)][.])\s+(?=[A-Z])|\s+-\s+|(?<=\d\])\s*(?=[^\s\[\]\d])")
+# Inside a piece: an English full stop before a capital or before Chinese (a
+# bilingual page: "…each morning.數碼港…"), a digest's " - " bullet, or the end
+# of a footnote marker such as "[5]".
+_EN_SENTENCE_BREAK = re.compile(f"(?<=[a-z0-9%)][.])\\s+(?=[A-Z])|(?<=[a-z%)][.])\\s*(?=[{CJK}])|\\s+-\\s+|"
+                                r"(?<=\d\])\s*(?=[^\s\[\]\d])")
 FOOTNOTE_MARKERS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 
 LANGS = ("en", "zh-Hant", "zh-Hans")
@@ -140,14 +142,10 @@ def _is_cjk(ch: str) -> bool:
 
 def _joiner(left: str, right: str) -> str:
     """What goes between two joined line fragments: nothing next to CJK text or
-    inside brackets and before punctuation, one space between Latin words; a
-    line break after an English sentence followed by Chinese (no sentence
-    rule splits ".數")."""
+    inside brackets and before punctuation, one space between Latin words."""
     if not left or not right:
         return ""
     a, b = left[-1], right[0]
-    if a in ".!?" and _is_cjk(b):  # an English sentence, then Chinese (a bilingual page, a page break)
-        return "\n"
     if _is_cjk(a) or _is_cjk(b) or a in "（(「『“" or b in "，。、）)」』”":
         return ""
     return " "

@@ -208,3 +208,17 @@ def test_what_kind_of_answer_a_question_asks_for(question, kind):
     from hkai.extractive import asks
 
     assert asks(question) == kind
+
+
+def test_what_is_x_prefers_the_sentence_with_x_as_its_subject():
+    from hkai.extractive import Passage, rank_sentences
+    from hkai.retrieval import Hit, plan_query
+
+    late = "有大量業界精英到場支持Web3.0協會的成立儀式。"
+    early = "Web3.0協會是推動數碼經濟的業界組織。"
+    hit = Hit("d", "t", "s", late + early, 1.0, script="zh-Hant")
+    passage = Passage(hit, 0, 0, hit.text, [late, early])
+    question = "Web3.0協會是甚麼？"
+    assert rank_sentences(plan_query(question), [passage], question)[0].quote == early
+    other = "Web3.0協會怎樣成立？"  # not a "what is" question: the sentences tie and keep their order
+    assert rank_sentences(plan_query(other), [passage], other)[0].quote == late

@@ -91,10 +91,11 @@ def test_simplified_ui_strings_use_mainland_words():
     assert i18n.t("docs.ws_invalid", "zh-Hant") == "此私人連結無效，未能打開任何工作區。"  # Hong Kong keeps its words
 
 
-def test_an_english_sentence_before_chinese_is_not_joined_into_one():
-    """A bilingual page (or a page break) puts "…morning." before "數碼港…":
-    no sentence rule splits ".數", so the lines stay apart."""
+def test_an_english_sentence_before_chinese_is_a_sentence_of_its_own():
+    """A bilingual page (or a page break) puts "…morning." before "數碼港…"."""
     text = repair_lines("The survey counted ferries each morning.\n\n數碼港提供3000 PFLOPS算力。\nIt ends here.")
-    assert text.split("\n") == ["The survey counted ferries each morning.", "數碼港提供3000 PFLOPS算力。",
-                                "It ends here."]
-    assert repair_lines("The harbour survey\ncounted ferries.") == "The harbour survey counted ferries."
+    assert split_sentences(text) == ["The survey counted ferries each morning.", "數碼港提供3000 PFLOPS算力。",
+                                     "It ends here."]
+    # a decimal, a version or a ticker before Chinese is no sentence end
+    assert split_sentences("香港Web3.0協會昨日成立。股價升1.59%。阿里巴巴（9988.HK）旗下阿里雲。") == [
+        "香港Web3.0協會昨日成立。", "股價升1.59%。", "阿里巴巴（9988.HK）旗下阿里雲。"]
