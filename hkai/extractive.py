@@ -32,7 +32,10 @@ from .text import FOOTNOTE_MARKERS, contains_cjk, detect_script, fold, sentence_
 MIN_COVERAGE = 0.34  # below this share of the question's terms, the library does not answer it
 _BULLET = re.compile(r"^[\s\-–—•◆●■*]+")
 _FURNITURE_PREFIX = re.compile(
-    r"^.{0,40}?(?:文匯報訊|文汇报讯|新華社|新华社|本報訊|本报讯|中新社)\s*(?:（[^）]{0,20}）|\([^)]{0,20}\))?"
+    # A paper's dateline ends its page's headlines, which a PDF's text runs into the lead sentence.
+    r"^.{0,120}?(?:文匯報訊|文汇报讯|本報訊|本报讯)\s*(?:（[^）]{0,20}）|\([^)]{0,20}\))?"
+    # An agency's dateline ("新華社香港1月18日電", "中新社（記者…）"), not "據新華社報道".
+    r"|^.{0,40}?(?:新華社|新华社|中新社)(?:[^，。\s]{0,12}?[電电]|\s*(?:（[^）]{0,20}）|\([^)]{0,20}\)))"
     r"|^[^\s·]{2,20}·\s*\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2})?"
     r"|^[^（()）。，]{1,12}[）)]")  # the tail of a byline that began on the line before: "岑健樂）"
 _FURNITURE = re.compile(r"責任編輯|责任编辑|製表|制表|記者.{0,8}攝|记者.{0,8}摄|搜索文[档檔]|^\s*記者|^\s*记者|"
@@ -169,12 +172,14 @@ def _weights(terms: list[str], candidates: list[str]) -> dict[str, float]:
     return out
 
 
-def _proximity(text: str, weights: dict[str, float]) -> float:
-    """Two focus terms within 8 characters of each other ("推出「通義千問」")
-    are strong evidence: the lighter one's weight again."""
+def _proximity(text: str, weights: dict[str, float], concept: dict[str, int]) -> float:
+    """Terms of two concepts within 8 characters of each other ("推出「通義千問」")
+    are strong evidence: the lighter one's weight again. (Two wordings of one
+    concept side by side, "行政长官李家超", are not.)"""
     spots = [(m.start(), m.end(), t) for t in weights for m in re.finditer(re.escape(t), text)]
     close = [min(weights[a[2]], weights[b[2]]) for i, a in enumerate(spots) for b in spots[i + 1:]
-             if a[2] != b[2] and (0 <= b[0] - a[1] <= 8 or 0 <= a[0] - b[1] <= 8)]
+             if concept.get(a[2], a[2]) != concept.get(b[2], b[2])
+             and (0 <= b[0] - a[1] <= 8 or 0 <= a[0] - b[1] <= 8)]
     return max(close, default=0.0)
 
 
@@ -189,21 +194,28 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
     kind = asks(question)
     kinds = wanted_kinds(kind, " ".join([question, *context]))
     pool = [(p, s, q) for p in passages for s in p.sentences if (q := quotable(s))]
-    # The question's words, and the other ways the glossary says them (an English
-    # passage answering a Chinese question says 风险 as "risk").
-    others = [a for c in plan.concepts if not set(c) & set(context) for a in c]
-    focus = list(dict.fromkeys([t for t in plan.salient if t not in context] + others))
+    # The question's concepts, each with the other ways the glossary says it (an English
+    # passage answering a Chinese question says 风险 as "risk"). A concept counts once,
+    # by its best-weighted wording: 李家超 and 行政长官 are one person, not two reasons.
+    groups = [list(dict.fromkeys(c)) for c in plan.concepts if not set(c) & set(context)]
+    grouped = {a for g in groups for a in g}
+    groups += [[t] for t in dict.fromkeys(plan.salient) if t not in context and t not in grouped]
+    focus = list(dict.fromkeys(a for g in groups for a in g))
+    concept = {a: i for i, g in enumerate(groups) for a in g}
     weights = _weights(focus + list(context), [q for _, _, q in pool])
     for name in plan.names:  # "How did Baidu's shares do?": the company matters more than "shares"
         weights[name] = 2 * weights.get(name, 0.0)
     out = []
     for passage, sentence, quote in pool:
         text = fold(quote)
-        score = (sum(weights[t] for t in focus if says(text, t))
-                 + 0.5 * sum(weights[t] for t in context if says(text, t)))
+        best = [max((weights[a] for a in g if says(text, a)), default=0.0) for g in groups]
+        # Lucene's coordination factor: a sentence saying two of three concepts loses a third,
+        # however rare its words ("What did John Lee say about Web3?" wants Web3 too).
+        coord = sum(b > 0 for b in best) / len(groups) if groups else 1.0
+        score = coord * sum(best) + 0.5 * sum(weights[t] for t in context if says(text, t))
         if score <= 0:
             continue
-        score += _proximity(text, {t: weights[t] for t in focus if says(text, t)})
+        score += _proximity(text, {t: weights[t] for t in focus if says(text, t)}, concept)
         if kind in ("amount", "count", "percent", "date"):
             score *= 1.6 if _has_kind(quote, kinds or _KINDS["amount"], kind, question) else 0.6
         elif kind == "said":
@@ -212,6 +224,21 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
             score *= 1.3 if any(says(text[:8 + len(t)], t) for t in focus if len(t) > 1) else 1.0  # starts there
         out.append(Candidate(score * (1 - 0.04 * passage.rank), passage, sentence, quote))
     return sorted(out, key=lambda c: -c.score)
+
+
+def answer_coverage(plan: QueryPlan, text: str, question: str, context: list[str] = ()) -> float:
+    """`retrieval.coverage` of a passage, where a figure of the kind asked for
+    says the question's words for that kind: "10亿港元" answers the 资金 of
+    "多少資金" and the "funding" of "How much funding", "3000 PFLOPS" its 算力."""
+    kind = asks(question)
+    if kind not in ("amount", "count"):
+        return coverage(plan, text)
+    kinds = wanted_kinds(kind, " ".join([question, *context])) or _KINDS["amount"]
+    named = frozenset(i for i, c in enumerate(plan.concepts)
+                      if any(_MONEY_WORDS.search(a) or _COMPUTE_WORDS.search(a) for a in c))
+    if named and any(_fits(f, kinds, question) for f in figures_in_sentence(text)):
+        return coverage(plan, text, given=named)
+    return coverage(plan, text)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -258,11 +285,13 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
     `page_starts` (a PDF's pages in its text) lets each citation name the pages of its quotes."""
     lang = plan.script
     not_found = Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
-    if not hits or max(h.coverage for h in hits) < MIN_COVERAGE:
+    # How much of the question each passage says, over its whole sentences (what would be quoted),
+    # not the chunk, which may end before the sentence's subject.
+    widened = [widen(h, r, (doc_texts or {}).get(h.doc_id)) for r, h in enumerate(hits[:8])]
+    said = [answer_coverage(plan, p.text, question, list(context)) for p in widened]
+    if not widened or max(said) < MIN_COVERAGE:
         return not_found
-    best = max(h.coverage for h in hits)
-    passages = [widen(h, r, (doc_texts or {}).get(h.doc_id)) for r, h in enumerate(hits[:5])
-                if h.coverage >= max(MIN_COVERAGE, 0.5 * best)]
+    passages = [p for p, c in zip(widened, said) if c >= max(MIN_COVERAGE, 0.5 * max(said))]
     ranked = rank_sentences(plan, passages, question, list(context))
     if not ranked:
         return not_found

@@ -129,7 +129,7 @@ class Library:
         refused = question_refusal(question, self.settings.limits.question_chars, lang)
         return Answer(question, refused[1], "extractive", [], lang, answered=False) if refused else None
 
-    def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 5, previous: str | None = None) -> Answer:
+    def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 8, previous: str | None = None) -> Answer:
         """The extractive answer; `previous` (the last question, or what it
         searched) carries its topic into a follow-up."""
         if (refused := self.refusal(question)) is not None:

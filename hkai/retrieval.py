@@ -100,7 +100,10 @@ def plan_query(question: str) -> QueryPlan:
         words = [w.strip(".-") for w in words if w.strip(".-")]
         latin = [w for w in words if w not in covered]
         english = [w for w in words if w in covered]
-        query_terms = terms(" ".join(latin + english)) + [t for z in zh for t in terms(z) + [z]]
+        # A glossary term is searched as itself, its words and bigrams; its single characters
+        # (家, 超, 行, 政 of 李家超 / 行政长官) would match half the library.
+        query_terms = terms(" ".join(latin + english)) + [t for z in zh for t in terms(z) + [z]
+                                                          if len(t) > 1 or len(z) == 1]
         checked = [t for g in groups for t in g[1:] if t not in zh]  # terms only checked for
         salient = list(dict.fromkeys(latin + zh + checked))
         capitalised = {w.lower().strip(".-") for w in re.findall(r"(?<=\s)[A-Z][\w.\-]*", question)}
@@ -157,16 +160,18 @@ def says(text: str, term: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(term) + tail, text) is not None
 
 
-def coverage(plan: QueryPlan, passage: str, strict: bool = False) -> float:
+def coverage(plan: QueryPlan, passage: str, strict: bool = False, given: frozenset[int] = frozenset()) -> float:
     """Share of the question's concepts the passage says in some way (a word,
     or one of its translations in the glossary); a concept with many synonyms
     counts once, like one with a single term. Across languages, a word the
     glossary cannot translate is not held against the passage (it cannot be
-    checked there) unless `strict`: does the passage say *everything* asked?"""
+    checked there) unless `strict`: does the passage say *everything* asked?
+    `given`: concepts (by position) the caller found said another way (a figure
+    of the kind asked for says "funding")."""
     if not plan.concepts:
         return 0.0
     text = fold(passage)
-    said = [any(says(text, alt) for alt in c) for c in plan.concepts]
+    said = [i in given or any(says(text, alt) for alt in c) for i, c in enumerate(plan.concepts)]
     chinese = detect_script(passage) != "en"
     if strict or (plan.script != "en") == chinese:
         return sum(said) / len(said)

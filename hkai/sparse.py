@@ -46,7 +46,12 @@ def terms(text: str) -> list[str]:
     with single characters and jieba's HMM for unknown words added)."""
     folded = _THOUSANDS.sub("", fold(text))
     tok = _tokenizer()
-    out: list[str] = _LATIN.findall(folded)
+    out: list[str] = []
+    for word in _LATIN.findall(folded):  # "web3.0" is also "web3", "g-rocket" also "rocket"
+        out.append(word)
+        parts = re.split(r"[.\-]", word)
+        if len(parts) > 1:
+            out.extend(p for p in parts if len(p) > 1 and re.search(r"[a-z]", p))
     for run in _HAN_RUN.findall(folded):
         out.extend(w for w in tok.lcut(run, HMM=True) if len(w) > 1)
         out.extend(run)

@@ -222,3 +222,31 @@ def test_what_is_x_prefers_the_sentence_with_x_as_its_subject():
     assert rank_sentences(plan_query(question), [passage], question)[0].quote == early
     other = "Web3.0協會怎樣成立？"  # not a "what is" question: the sentences tie and keep their order
     assert rank_sentences(plan_query(other), [passage], other)[0].quote == late
+
+
+@pytest.mark.parametrize("question,expect", [
+    ("人工智能研發院獲得多少資金？", "10億港元"), ("人工智能研发院获得多少资金？", "10亿港元"),
+    ("How much funding is the AI R&D Institute getting?", "HK$1 billion [1]"),
+])
+def test_a_figure_of_the_kind_asked_for_says_the_word_for_it(lexical_library, question, expect):
+    """"多少資金" is answered by "預留10億港元", which never says 資金; and a chunk that
+    ends before its sentence's subject is judged by the whole sentence."""
+    answer = lexical_library.ask(question)
+    assert answer.answered and expect in answer.answer.split("\n\n")[0], answer.answer
+
+
+@pytest.mark.parametrize("question", ["What did John Lee say about Web3?", "李家超對Web3說了甚麼？"])
+def test_every_concept_asked_counts_and_one_person_counts_once(lexical_library, question):
+    """The first sentence says who, the saying and the topic; "行政长官李家超强调…AI" names
+    the man twice and the topic never, and a headline run into a dateline is no sentence."""
+    answer = lexical_library.ask(question)
+    first = quote_lines(answer)[0][0]
+    assert "李家超" in first and "Web3" in first and re.search("表示|指出|指，|強調|强调", first), answer.answer
+    assert not any("文匯報訊" in q for q, _ in quote_lines(answer)), answer.answer
+
+
+def test_a_dateline_is_cut_but_a_sentence_citing_an_agency_is_kept():
+    assert quotable("港敢當Web3.0浪潮引領者阿里版ChatGPT「通義千問」面世旗下所有產品將接入 並向所有企業開放"
+                    "香港文匯報訊（記者 曾業俊）自政府去年底發表政策宣言後，業界摩拳擦掌。") == "自政府去年底發表政策宣言後，業界摩拳擦掌。"
+    assert quotable("新華社香港1月18日電 香港今年的經濟增長強勁，達到百分之三。") == "香港今年的經濟增長強勁，達到百分之三。"
+    assert quotable("據新華社報道，香港今年的經濟增長強勁，達到百分之三。") == "據新華社報道，香港今年的經濟增長強勁，達到百分之三。"

@@ -114,6 +114,13 @@ def test_sparse_terms_fold_scripts_and_keep_hk_words():
     assert "5000" in terms("撥款5,000萬元")
 
 
+def test_a_dotted_name_is_found_by_its_lettered_part():
+    """"Web3" finds "Web3.0"; a person's name stays one word for jieba."""
+    assert "web3" in terms("香港Web3.0協會") and "rocket" in terms("G-Rocket加速器")
+    assert "hk" in terms("百度（9888.HK）") and "0" not in terms("Web3.0")
+    assert "李家超" in terms("行政長官李家超出席並致辭")
+
+
 def test_bm25_document_weights_saturate():
     emb = BM25SparseEmbeddings()
     one, many = emb.embed_document_terms(["数码港"]), emb.embed_document_terms(["数码港"] * 50)
