@@ -86,11 +86,13 @@ def presentation_bar() -> None:
     .hkai-kpi-value { font-size: 2.9rem; } .hkai-kpi-label { font-size: 1.35rem; }
     .hkai-kpi-quote { font-size: 1.15rem; } .hkai-kpi-source { font-size: 1.05rem; }
     h1 { font-size: 3.2rem !important; } h3 { font-size: 2rem !important; }
+    .stMainBlockContainer [data-testid=stPageLink] p { font-size: 1.3rem !important; font-weight: 600; }
+    .stMainBlockContainer [data-testid=stPageLink] a { padding: .45rem .9rem; border: 1px solid #d0d7de; }
     </style>""")
     if page not in dashboards:
         return
     i = dashboards.index(page)
-    prev, here, nxt, out = st.columns([2, 3, 2, 2], vertical_alignment="center")
+    prev, here, nxt, out = st.columns([3, 2, 3, 3], vertical_alignment="center")
     if i > 0:
         prev.page_link(dashboards[i - 1], label=f"{t('present.previous')}: {dashboards[i - 1].title}",
                        icon=":material/arrow_back:", query_params=link_params(present="1"))

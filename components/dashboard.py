@@ -111,7 +111,8 @@ def counts_chart() -> None:
     """The visitor's counts beside the shipped counts of the same unit."""
     spec = dash.counts(lang(), mine=my_figures(), style=Style(present=presenting()))
     if spec is None:
-        st.caption(t("dash.custom_hint"))
+        if not presenting():  # a hint for the visitor, not for the room
+            st.caption(t("dash.custom_hint"))
         return
     st.altair_chart(spec.chart, theme=None)
     if not presenting():

@@ -143,7 +143,9 @@ def cmd_deck(args) -> int:
     records = lib.documents(["public"])
     extra = [lib.document(r.doc_id) for r in records if r.doc_id not in seeds]
     out = Path(args.out or f"hkai-briefing-{args.lang}.pptx")
-    out.write_bytes(build_deck(args.lang, mine=visitor_figures([d for d in extra if d]), documents=len(records)))
+    # The curated figures come from the seeds, indexed or not (an empty store still has them).
+    documents = len(seeds | {r.doc_id for r in records})
+    out.write_bytes(build_deck(args.lang, mine=visitor_figures([d for d in extra if d]), documents=documents))
     _emit({"deck": str(out), "lang": args.lang, "bytes": out.stat().st_size}, args.json, f"wrote {out}")
     return 0
 

@@ -128,7 +128,6 @@ STRINGS: dict[str, tuple[str, ...]] = {
                          "此連結指向的文件不在你可查看的文件庫中：文件已被移除，或屬於未在此開啟連結的私人工作區。"),
     "docs.remove": ("Remove", "移除"),
     "docs.removed": ("Removed {title}.", "已移除 {title}。"),
-    "docs.view": ("View", "查看"),
     "docs.col.title": ("Title", "標題"),
     "docs.col.publisher": ("Publisher", "出版者"),
     "docs.col.date": ("Date", "日期"),
@@ -138,7 +137,6 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "docs.owner.public": ("Shipped, public", "內置，公開"),
     "docs.owner.mine": ("Yours, private", "你的，私人"),
     "docs.original": ("Original text", "原文"),
-    "docs.indexing_seeds": ("Indexing the shipped documents…", "正在為內置文件建立索引……"),
     "nav.investment": ("Investment", "投資"),
     "nav.compute": ("Compute", "算力"),
     "nav.market": ("Models & market", "模型與市場"),
@@ -158,10 +156,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
                           "阿里、商湯及百度大模型特點比較（文匯報，2023）"),
     "dash.models_note": ("Cells are quoted from the newspaper's table, in Chinese.", "表內文字引自報章原表。"),
     "dash.modelscope": ("ModelScope (魔搭), Alibaba Cloud's open model platform", "阿里雲開源模型平台「魔搭」"),
-    "dash.custom_hint": ("Figures found in your own documents can be added here from the Documents page.",
-                         "你上載文件中的數字，可在文件庫頁加入此處。", "你上传文件中的数字，可在文件库页加入此处。"),
-    "docs.add_to_chart": ("Add figures to my chart (Overview)", "把數字加入我的圖表（概覽）", "把数字加入我的图表（概览）"),
-    "dash.table_by_programme": ("Commitments by programme", "按計劃列出的資金承諾"),
+    "dash.custom_hint": ("Counts found in documents you upload (labs, companies, users, …) are charted here.",
+                         "你上載的文件中的數量（實驗室、企業、用戶等）會在此處繪成圖表。", "你上传的文件中的数量（实验室、企业、用户等）会在此处绘成图表。"),
     # charts, tables, exports and the briefing deck
     "chart.investment.title": ("Commitments to Hong Kong AI and Web3, in HK$ million", "香港人工智能及 Web3 資金承諾（港幣百萬元）"),
     "chart.investment.note": ("US$ converted at the linked rate of HK$7.8 per US$", "美元按聯繫匯率 1 美元兌 7.8 港元換算"),
@@ -181,18 +177,10 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "col.value": ("Value", "數值"),
     "col.amount": ("Amount", "數額"),
     "col.unit": ("Unit", "單位"),
-    "col.currency": ("Currency", "貨幣"),
     "col.date": ("Date", "日期"),
     "col.quote": ("Quote", "引文"),
     "col.source": ("Source", "來源"),
-    "col.category": ("Category", "類別"),
     "col.status": ("Status", "狀況"),
-    "cat.funding": ("Funding", "資助"),
-    "cat.compute": ("Compute", "算力"),
-    "cat.ecosystem": ("Ecosystem", "生態圈"),
-    "cat.industry": ("Industry", "產業"),
-    "cat.market": ("Market", "市場"),
-    "cat.milestone": ("Milestone", "里程碑"),
     "date.early": ("{year} (early)", "{year}年初"),
     "date.launch_day": ("{year} (launch day)", "{year}年（發布當日）"),
     "date.budget": ("{year} Budget", "{year}年財政預算案"),
@@ -202,7 +190,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "deck.headlines": ("Headline figures", "重點數字"),
     "deck.models": ("Large models compared", "大模型比較"),
     "deck.sources": ("Sources", "資料來源"),
-    "deck.made": ("Made {date} from {n} documents", "{date} 根據 {n} 份文件製作"),
+    "deck.made": ("Made {date} from {n} document", "{date} 根據 {n} 份文件製作"),
+    "deck.made_plural": ("Made {date} from {n} documents", "{date} 根據 {n} 份文件製作"),
     "present.next": ("Next", "下一頁"),
     "present.previous": ("Previous", "上一頁"),
     "present.exit": ("Exit presentation", "結束簡報模式"),
@@ -239,9 +228,9 @@ def _hans(traditional: str) -> str:
     return text
 
 
-def plural(key: str, n: int, lang: str = "en") -> str:
+def plural(key: str, n: int, lang: str = "en", **kwargs) -> str:
     """`key` for one, `key_plural` otherwise (Chinese has one form)."""
-    return t(key if n == 1 else f"{key}_plural", lang, n=n)
+    return t(key if n == 1 else f"{key}_plural", lang, n=n, **kwargs)
 
 
 def pages(span: list[int], lang: str = "en") -> str:

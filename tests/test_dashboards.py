@@ -163,6 +163,9 @@ def visitor_doc(text: str, name: str = "mine.txt"):
     ("HK$3.5bn", 3.5e9, "HKD"), ("35億港元", 3.5e9, "HKD"), ("港幣35億元", 3.5e9, "HKD"), ("US$10m", 1e7, "USD"),
     ("1,000萬美元", 1e7, "USD"), ("HK$500k", 5e5, "HKD"), ("RMB 2 billion", 2e9, "CNY"), ("20亿人民币", 2e9, "CNY"),
     ("HK$1.2 million", 1.2e6, "HKD"), ("3,500萬港元", 3.5e7, "HKD"),
+    ("港幣35億", 3.5e9, "HKD"), ("港元10億", 1e9, "HKD"), ("人民幣100億元", 1e10, "CNY"), ("人民币100亿", 1e10, "CNY"),
+    ("1.2萬億港元", 1.2e12, "HKD"), ("HKD 5m", 5e6, "HKD"), ("USD 20 million", 2e7, "USD"),
+    ("20 million US dollars", 2e7, "USD"), ("5 million Hong Kong dollars", 5e6, "HKD"), ("US$1.5 trillion", 1.5e12, "USD"),
 ])
 def test_amounts_parse_in_every_form(written, value, currency):
     found = [f for f in extract_figures(f"政府撥款{written}支持研發。") if f.kind == "money"]
@@ -184,6 +187,10 @@ def test_one_amount_written_two_ways_is_one_value_and_joins_the_investment_chart
     counts = dash.counts("en", mine=mine)
     units = {v["unit"] for v in values_of(counts.chart.to_dict())}
     assert units == {"companies"}  # 300 companies and 300家企業 are one unit, beside the curated firm counts
+
+
+def test_a_currency_word_without_an_amount_is_not_money():
+    assert not [f for f in extract_figures("港元兌美元匯率約為7.8，聯繫匯率制度維持不變。") if f.kind == "money"]
 
 
 def test_rmb_is_not_charted_without_a_rate():

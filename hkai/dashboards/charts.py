@@ -51,6 +51,12 @@ def _axis(lang: str, present: bool, **kw) -> alt.Axis:
                     titleFont=FONT[lang], **kw)
 
 
+def _value_axis(lang: str, present: bool) -> alt.Axis:
+    """A value axis whose labels never run together, however large the type:
+    fewer ticks when presenting, and labels thinned where they would touch."""
+    return _axis(lang, present, tickCount=6 if present else 10, labelSeparation=10, labelOverlap="parity")
+
+
 def _tooltip(lang: str) -> list:
     return [alt.Tooltip("label:N", title=t("col.figure", lang)), alt.Tooltip("shown:N", title=t("col.value", lang)),
             alt.Tooltip("date:N", title=t("col.date", lang)), alt.Tooltip("quote:N", title=t("col.quote", lang)),
@@ -95,7 +101,7 @@ def _labelled_bars(df: pd.DataFrame, axis_title: str, color: str, lang: str, pre
     base = alt.Chart(df).properties(width=820 if present else 620)
     bars = base.mark_bar().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=_axis(lang, present)),
-        x=alt.X("value:Q", title=axis_title, axis=_axis(lang, present), scale=scale),
+        x=alt.X("value:Q", title=axis_title, axis=_value_axis(lang, present), scale=scale),
         color=_colour(lang, color, df), tooltip=_tooltip(lang))
     text = base.mark_text(align="left", dx=6, fontSize=_size(present)["label"], font=FONT[lang]).encode(
         y=alt.Y("label:N", sort=order), x=alt.X("value:Q", scale=scale), text="shown:N")
@@ -139,7 +145,7 @@ def market(lang: str, mine=(), style: Style = Style()) -> ChartSpec:
     base = alt.Chart(df).properties(width=820 if present else 620)
     bars = base.mark_bar().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=_axis(lang, present)),
-        x=alt.X("value:Q", title=t("chart.market.axis", lang), axis=_axis(lang, present), scale=scale),
+        x=alt.X("value:Q", title=t("chart.market.axis", lang), axis=_value_axis(lang, present), scale=scale),
         color=alt.condition("datum.value > 0", alt.value(PALETTE[2]), alt.value(PALETTE[0])),
         tooltip=_tooltip(lang))
     size = _size(present)["label"]
@@ -192,7 +198,7 @@ def counts(lang: str, mine: list[data.VisitorFigure] = (), style: Style = Style(
     df = data.rows_frame(rows, lang)
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("label:N", title=None, axis=_axis(lang, present)),
-        x=alt.X("value:Q", title=None, axis=_axis(lang, present)),
+        x=alt.X("value:Q", title=None, axis=_value_axis(lang, present)),
         color=_colour(lang, PALETTE[1], df), tooltip=_tooltip(lang)).properties(width=560)
     chart = bars.facet(row=alt.Row("unit:N", title=None)).resolve_scale(x="independent", y="independent")
     title = t("chart.counts.title", lang)

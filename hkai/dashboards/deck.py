@@ -14,7 +14,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from ..i18n import t
+from ..i18n import plural, t
 from . import data
 from .charts import CHARTS, ChartSpec, Style, counts
 from .exports import to_png
@@ -160,7 +160,7 @@ def build_deck(lang: str, mine: list[data.VisitorFigure] = (), documents: int = 
     _box(first, MARGIN, Inches(3.75), WIDTH - 2 * MARGIN, Inches(0.9),
          [(t("deck.subtitle", lang), 20, {"color": RGBColor(0xFF, 0xFF, 0xFF), "align": PP_ALIGN.CENTER})], lang)
     _box(first, MARGIN, Inches(5.4), WIDTH - 2 * MARGIN, Inches(0.6),
-         [(t("deck.made", lang, date=dt.date.today().isoformat(), n=documents), 14,
+         [(plural("deck.made", documents, lang, date=dt.date.today().isoformat()), 14,
            {"color": GREY, "align": PP_ALIGN.CENTER})], lang)
     _headlines(deck, lang)
     sources: list[str] = []
