@@ -154,8 +154,10 @@ try:
     status_box = st.sidebar.container()  # filled after the page, so it counts what the page just added
     page.run()
     lib = get_library(wait=False)
-    if lib is not None and owner():
-        lib.workspaces.touch(owner())  # an open workspace is not idle
+    if lib is not None:
+        if owner():
+            lib.workspaces.touch(owner())  # an open workspace is not idle
+        lib.workspaces.purge_if_due()  # idle ones go, hourly at most, in the background
     if not presenting():
         with status_box:
             if lib is not None:

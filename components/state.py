@@ -55,9 +55,7 @@ class LibraryLoader:
         try:
             lib = Library(settings)
             lib.ensure_seeds()
-            purged = lib.workspaces.purge()
-            if purged:
-                logger.info("purged %d idle workspaces", len(purged))
+            lib.workspaces.purge_if_due()  # and again at most hourly while the process runs (app.py)
             self.lib = lib
         except StoreLockedError as exc:
             self.error = exc

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import logging
 import re
 import secrets
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from .records import DocumentRecord, Records
     from .store import Store
 
+logger = logging.getLogger(__name__)
 PUBLIC = "public"  # the owner of the shipped documents, visible to everyone
 TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -50,6 +53,30 @@ class Workspaces:
     def __init__(self, store: Store, records: Records, indexer: Indexer, ttl_hours: float):
         self.store, self.records, self.indexer, self.ttl_hours = store, records, indexer, ttl_hours
         self._touched: dict[str, float] = {}  # a write throttle only: who sees what is never decided here
+        self._purged_at = 0.0
+        self._purging = threading.Lock()
+
+    def purge_if_due(self, every: float = 3600.0) -> threading.Thread | None:
+        """A process that runs for weeks purges too: at most once per `every`
+        seconds, in a thread of its own so no visitor waits for it. Returns
+        the thread when one was started."""
+        now = time.time()
+        if now - self._purged_at < every or not self._purging.acquire(blocking=False):
+            return None
+        self._purged_at = now
+
+        def run() -> None:
+            try:
+                if purged := self.purge():
+                    logger.info("purged %d idle workspaces", len(purged))
+            except Exception:  # the store closed under it, say; the next run tries again
+                logger.exception("purging idle workspaces failed")
+            finally:
+                self._purging.release()
+
+        thread = threading.Thread(target=run, name="hkai-purge", daemon=True)
+        thread.start()
+        return thread
 
     def touch(self, owner: str, every: float = 600.0) -> None:
         """Note that a workspace is in use (at most once per `every` seconds)."""

@@ -191,6 +191,25 @@ def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
     assert fresh_library.status([PUBLIC]).documents == 2
 
 
+def test_a_long_running_process_purges_idle_workspaces_at_most_hourly(fresh_library):
+    """Start-up is not the only purge: a page run starts one in the background
+    when the last is an hour old, and never two at once."""
+    idle = workspaces.owner_of(workspaces.mint())
+    fresh_library.add_upload("閒置工作區的文件。".encode(), "idle.txt", idle)
+    fresh_library.store.put_meta(f"seen:{idle}", {"owner": idle, "last_seen": time.time() - 8 * 24 * 3600})
+    first = fresh_library.workspaces.purge_if_due()
+    assert first is not None and fresh_library.workspaces.purge_if_due() is None  # once per hour
+    first.join(timeout=60)
+    assert fresh_library.documents([idle]) == []
+    again = workspaces.owner_of(workspaces.mint())
+    fresh_library.add_upload("又一個閒置工作區。".encode(), "again.txt", again)
+    fresh_library.store.put_meta(f"seen:{again}", {"owner": again, "last_seen": time.time() - 8 * 24 * 3600})
+    assert fresh_library.workspaces.purge_if_due() is None and fresh_library.documents([again])  # not yet due
+    later = fresh_library.workspaces.purge_if_due(every=0.0)
+    later.join(timeout=60)
+    assert fresh_library.documents([again]) == []
+
+
 def test_an_upload_reports_its_passages_as_they_are_written(fresh_library):
     heard = []
     text = "\n\n".join(f"第{i}段：數碼港的算力將持續擴展，支援本地初創企業及大學的模型訓練。" * 3 for i in range(400))
