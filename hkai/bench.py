@@ -411,6 +411,10 @@ def run_bench(args) -> int:
             rows.extend(scale_rows(all_docs, seed_queries, tmp, quick, dense_model if dense else None))
         if "scale" in sections and dense:
             rows.extend(during_upload_rows(seed_queries, tmp, dense_model))
+        if all_docs and "edge" in sections:  # a candidate measured, not used (README: Qdrant Edge)
+            from .bench_edge import edge_rows
+
+            rows.extend(edge_rows(all_docs, seed_queries, Row, percentile, 6000 if quick else 60000))
     if "budget" in sections:
         rows.extend(budget_rows())
     if "app" in sections:

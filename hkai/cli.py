@@ -190,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("bench", help="speed, memory and retrieval quality"))
     p.add_argument("--quick", action="store_true", help="subsample the public benchmarks")
     p.add_argument("--no-dense", action="store_true", help="skip the dense-model runs")
-    p.add_argument("--sections", nargs="*", help="some of: seeds public xquad scale budget app (default: all)")
+    p.add_argument("--sections", nargs="*", help="some of: seeds public xquad scale budget app (default: all); "
+                   "edge (Qdrant Edge as a candidate store, needs qdrant-edge-py) only when named")
     p.set_defaults(func=cmd_bench)
     return parser
 
