@@ -28,22 +28,25 @@ def previous() -> str | None:
     return history[-1].answer.searched or history[-1].question
 
 
-def share_link(question: str) -> str:
-    """This page's address with the language and the question (the private
-    workspace stays out of a shared link)."""
-    return f"{st.context.url or ''}?{urlencode({'lang': lang(), 'q': question})}"
+def share_link(turn: Turn) -> str:
+    """This page's address with the language, the question and, for a
+    follow-up, what it followed (the private workspace stays out of a shared link)."""
+    params = {"lang": lang(), "q": turn.question, **({"after": turn.after} if turn.after else {})}
+    return f"{st.context.url or ''}?{urlencode(params)}"
 
 
-def generated(lib, question: str) -> Answer:
+def generated(lib, question: str, context: str | None) -> Answer:
     """A generated answer streamed in as escaped text, within the session's budget."""
     from hkai.llm import stream_answer  # LangChain's OpenAI client: loaded when first needed
     llm = get_settings().llm
     budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
     if not budget.take():
-        answer = lib.ask(question, owners=visible_owners(), previous=previous())
+        answer = lib.ask(question, owners=visible_owners(), previous=context)
         answer.notice = t("llm.fallback", reason=t("llm.limit", n=llm.max_calls))
         return answer
     turns = [(x.question, x.answer.answer) for x in history if x.answer is not None]
+    if not turns and context:  # a shared link to a follow-up: the question it followed
+        turns = [(context, "")]
     pieces, box = stream_answer(lib, question, history=turns, owners=visible_owners(), settings=llm)
     shown, text = st.empty(), ""
     for piece in pieces:
@@ -59,8 +62,11 @@ def refuse(kind: str, message: str) -> NoReturn:
     st.rerun()
 
 
-def ask(question: str) -> None:
+def ask(question: str, after: str | None = None) -> None:
+    """Answer a question; `after` (from a shared link) stands for the
+    conversation a follow-up leaned on."""
     question = question.strip()
+    context = after or previous()
     refused = question_refusal(question, get_settings().limits.question_chars, lang())
     if refused and refused[0] == "empty":
         st.toast(refused[1])
@@ -75,17 +81,22 @@ def ask(question: str) -> None:
             return
         try:
             if answer_mode() == "llm":
-                answer = generated(lib, question)
+                answer = generated(lib, question, context)
             else:
                 with st.spinner(t("ask.thinking")):
-                    answer = lib.ask(question, owners=visible_owners(), previous=previous())
+                    answer = lib.ask(question, owners=visible_owners(), previous=context)
         except Exception:  # the operator gets the traceback, the visitor a sentence
             logger.exception("answering %r failed", question[:80])
             refuse("error", t("ask.error"))
-    history.append(Turn(question, answer))
+    followed = context if answer.searched and context else ""  # a follow-up: the link carries what it followed
+    history.append(Turn(question, answer, after=followed))
     st.session_state.pop("ask_notice", None)
     st.session_state["ask_url_q"] = question
     st.query_params["q"] = question  # the link now reproduces this answer
+    if followed:
+        st.query_params["after"] = followed
+    else:
+        st.query_params.pop("after", None)
     st.rerun()
 
 
@@ -105,19 +116,20 @@ if not history:
     cols = st.columns(2)
     for j, key in enumerate(("ask.q1", "ask.q2", "ask.q3", "ask.q4")):
         if cols[j % 2].button(t(key), key=f"ask_suggest_{j}", width="stretch"):
-            st.session_state["ask_pending"] = t(key)
+            st.session_state["ask_pending"] = (t(key), None)
             st.rerun()
 else:
     c1, c2, c3 = st.columns(3)
     if c1.button(t("ask.clear"), key="ask_clear", icon=":material/delete:"):
         history.clear()
         st.query_params.pop("q", None)
+        st.query_params.pop("after", None)
         st.rerun()
     c2.download_button(t("ask.download"), to_markdown(history), file_name="hkai-conversation.md",
                        mime="text/markdown", key="ask_download", icon=":material/download:")
     with c3.popover(t("ask.share"), icon=":material/link:"):
         st.caption(t("ask.share_hint"))
-        st.code(share_link(history[-1].question), language=None, wrap_lines=True)
+        st.code(share_link(history[-1]), language=None, wrap_lines=True)
 
 notice = st.session_state.get("ask_notice")
 if notice:
@@ -127,8 +139,10 @@ url_question = st.query_params.get("q")
 if url_question and url_question != st.session_state.get("ask_url_q"):
     st.session_state["ask_url_q"] = url_question  # a link's question is asked once per session
     if url_question not in [x.question for x in history]:
-        st.session_state["ask_pending"] = url_question
+        st.session_state["ask_pending"] = (url_question, st.query_params.get("after"))
 typed = st.chat_input(t("ask.placeholder"), key="ask_input")
 pending = st.session_state.pop("ask_pending", None)
-if typed is not None or pending:
-    ask(typed if typed is not None else pending)
+if typed is not None:
+    ask(typed)
+elif pending:
+    ask(*pending)

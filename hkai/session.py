@@ -76,3 +76,4 @@ class Turn:
     question: str
     answer: Answer | None = None
     rated: bool = False
+    after: str = ""  # for a follow-up, what it followed (a shared link carries it as ?after=)

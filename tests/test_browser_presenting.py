@@ -97,6 +97,31 @@ def test_asking_puts_the_question_in_the_link_and_the_link_reproduces_the_answer
     shot(page, "viewer-cited-sentence")
 
 
+def test_a_follow_ups_link_carries_what_it_followed(browser, page, app_url):
+    """"And how much of that is at Cyberport?" means nothing alone: its link
+    carries the question it followed, and opening it gives the same answer."""
+    page.goto(f"{app_url}/?lang=en")
+    settle(page, "Ask the documents")
+    ask(page, "How much total computing power does Hong Kong have?")
+    page.locator(".hkai-answer").first.wait_for(timeout=60000)
+    until_url(page, lambda url: "q" in params(url))
+    ask(page, "And how much of that is at Cyberport?")
+    page.locator(".hkai-answer").nth(1).wait_for(timeout=60000)
+    until_url(page, lambda url: params(url).get("q") == "And how much of that is at Cyberport?")
+    assert params(page.url)["after"] == "How much total computing power does Hong Kong have?"
+    answer = page.locator(".hkai-answer").nth(1).inner_text()
+    assert answer.startswith("In the sources: 3,000 PFLOPS"), answer
+    page.get_by_role("button", name=re.compile("Copy link to this answer")).click()
+    link = page.locator("[data-testid=stPopoverBody] [data-testid=stCode]").inner_text().strip()
+    assert params(link)["after"] == "How much total computing power does Hong Kong have?"
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other.goto(link)
+    other.locator(".hkai-answer").first.wait_for(timeout=60000)
+    assert other.locator(".hkai-answer").first.inner_text() == answer
+    other.get_by_text("Searched as a follow-up:", exact=False).first.wait_for()  # the page says what was searched
+    other.context.close()
+
+
 def test_a_visitors_figure_lands_on_the_chart_of_its_metric(page, app_url, tmp_path):
     note = tmp_path / "shatin.md"
     note.write_text("# Shatin data park\n\nThe Shatin data park fund is HK$3.5bn (35億港元), says the plan.",
