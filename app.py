@@ -36,6 +36,10 @@ sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-kpi-source { font-size: .8rem; color: #57606a; }
 </style>""")
 
+# The page's language, so the browser picks the reader's glyphs (内 in Simplified, 內 in Traditional) and
+# screen readers the reader's voice; the value is one of three fixed codes, never the visitor's text.
+st.html(f"<script>window.parent.document.documentElement.lang = '{lang()}';</script>", unsafe_allow_javascript=True)
+
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.tagline"))
