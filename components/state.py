@@ -56,6 +56,7 @@ class LibraryLoader:
             lib = Library(settings)
             lib.ensure_seeds()
             lib.workspaces.purge_if_due()  # and again at most hourly while the process runs (app.py)
+            lib.warm()  # the first visitor's question does not pay for jieba's dictionary
             self.lib = lib
         except StoreLockedError as exc:
             self.error = exc

@@ -3,7 +3,8 @@ headless Chromium against `streamlit run`, for each dense option.
 
 For each model: the store is built first (the seeds indexed), then a fresh
 `streamlit run` is started and timed: the server answering, the first page's
-title painted, a question from the link (`?q=`) answered; then the server's
+title painted, a question from the link (`?q=`) answered, a dashboard painted,
+a question another visitor types once the library is loaded; then the server's
 resident memory. Needs Playwright and Chromium (the test dependencies).
 """
 
@@ -26,6 +27,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 QUESTION = "How much has the government reserved for the Hong Kong AI R&D Institute?"
+LATER = "How many InnoHK labs has the government funded?"  # typed by another visitor once loaded
 
 
 def _port() -> int:
@@ -79,10 +81,18 @@ def measure(model: str, tmp: Path) -> dict:
             second.goto(f"{url}/overview?lang=zh-Hant")
             second.locator(".hkai-kpi").first.wait_for(timeout=60_000)
             dashboard = time.perf_counter() - t0
+            third = browser.new_page()  # a visitor who types a question once the library is there
+            third.goto(f"{url}/?lang=en")
+            third.locator("[data-testid=stChatInputTextArea]").click()
+            third.keyboard.insert_text(LATER)
+            t0 = time.perf_counter()
+            third.keyboard.press("Enter")
+            third.locator(".hkai-answer").first.wait_for(timeout=60_000)
+            later = time.perf_counter() - t0
             browser.close()
         return {"server_s": server, "first_paint_s": painted - asked, "first_answer_s": answered - asked,
                 "first_answer_from_start_s": answered - started, "dashboard_paint_s": dashboard,
-                "rss_mb": _rss_mb(proc.pid)}
+                "typed_answer_s": later, "rss_mb": _rss_mb(proc.pid)}
     finally:
         proc.kill()
         proc.wait()

@@ -159,6 +159,13 @@ class Library:
                 self._texts.pop(next(iter(self._texts)))
         return text
 
+    def warm(self) -> None:
+        """Load what the first question would otherwise wait for: jieba's
+        dictionary (about a second) and the dense model's question engine."""
+        plan_query("預熱 warm-up")
+        if self.dense is not None:
+            self.dense.embed_query("warm-up")
+
     def pending(self, owners: Owners | None = None) -> int:
         """Passages searchable by their words whose dense vectors are still being computed."""
         return self.later.pending(list(owners) if owners is not None else None) if self.later is not None else 0
