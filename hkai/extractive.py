@@ -213,6 +213,8 @@ def rank_sentences(plan: QueryPlan, passages: list[Passage], question: str, cont
         # however rare its words ("What did John Lee say about Web3?" wants Web3 too).
         coord = sum(b > 0 for b in best) / len(groups) if groups else 1.0
         score = coord * sum(best) + 0.5 * sum(weights[t] for t in context if says(text, t))
+        if groups and not coord:  # a follow-up's topic alone does not answer it ("那數碼港呢？" asks about 數碼港)
+            score *= 0.3
         if score <= 0:
             continue
         score += _proximity(text, {t: weights[t] for t in focus if says(text, t)}, concept)

@@ -109,6 +109,13 @@ def test_a_follow_up_carries_the_previous_topic(lexical_library, first, then, ex
     assert alone.searched == ""
 
 
+def test_a_follow_up_leads_with_what_it_asks_not_with_the_topic_alone(lexical_library):
+    """After "商湯何時落戶香港科學園？", "那數碼港呢？" asks about 數碼港: the SenseTime
+    sentence, which says the old topic three times and 數碼港 never, does not lead."""
+    answer = lexical_library.ask("那數碼港呢？", previous="商湯何時落戶香港科學園？")
+    assert "數碼港" in quote_lines(answer)[0][0], answer.answer
+
+
 def test_grounding_checks_english_renderings_by_value():
     cited = ["香港特区政府已预留10亿港元成立“香港人工智能研发院”", "2025年9月 香港推出了“前沿科技研究支援计划”"]
     assert check_grounding("In the sources: HK$1 billion [1]; September 2025 [2].", cited, given=2)["supported"]
