@@ -66,7 +66,7 @@ sections = {t("nav.ask"): [ask], t("nav.dashboards"): dashboards, t("nav.documen
 page = st.navigation(sections, position="hidden")
 
 
-def last_question() -> dict:
+def ask_link() -> dict:
     """The Ask link's question (and, for a follow-up, what it followed)."""
     history = st.session_state.get("ask_history") or []
     return {"q": history[-1].question, "after": history[-1].after or None} if history else {}
@@ -77,7 +77,7 @@ def navigation() -> None:
         for section, items in sections.items():
             st.caption(section)
             for p in items:
-                extra = last_question() if p is ask else {}
+                extra = ask_link() if p is ask else {}
                 st.page_link(p, label=p.title, icon=p.icon, query_params=link_params(**extra))
 
 

@@ -414,7 +414,7 @@ def run_bench(args) -> int:
         if all_docs and "edge" in sections:  # a candidate measured, not used (README: Qdrant Edge)
             from .bench_edge import edge_rows
 
-            rows.extend(edge_rows(all_docs, seed_queries, Row, percentile, 6000 if quick else 60000))
+            rows.extend(edge_rows(all_docs, seed_queries, 6000 if quick else 60000))
     if "budget" in sections:
         rows.extend(budget_rows())
     if "app" in sections:

@@ -25,7 +25,9 @@ from .retrieval import plan_query
 from .sparse import BM25SparseEmbeddings
 
 
-def edge_rows(docs: list[Document], questions: list[str], Row, percentile, target: int = 60000) -> list:
+def edge_rows(docs: list[Document], questions: list[str], target: int = 60000) -> list:
+    from .bench import Row, percentile
+
     try:
         import qdrant_edge as qe
     except ImportError:

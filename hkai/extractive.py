@@ -178,7 +178,7 @@ def _proximity(text: str, weights: dict[str, float], concept: dict[str, int]) ->
     concept side by side, "行政长官李家超", are not.)"""
     spots = [(m.start(), m.end(), t) for t in weights for m in re.finditer(re.escape(t), text)]
     close = [min(weights[a[2]], weights[b[2]]) for i, a in enumerate(spots) for b in spots[i + 1:]
-             if concept.get(a[2], a[2]) != concept.get(b[2], b[2])
+             if concept[a[2]] != concept[b[2]]
              and (0 <= b[0] - a[1] <= 8 or 0 <= a[0] - b[1] <= 8)]
     return max(close, default=0.0)
 
@@ -289,7 +289,7 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
     not_found = Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
     # How much of the question each passage says, over its whole sentences (what would be quoted),
     # not the chunk, which may end before the sentence's subject.
-    widened = [widen(h, r, (doc_texts or {}).get(h.doc_id)) for r, h in enumerate(hits[:8])]
+    widened = [widen(h, r, (doc_texts or {}).get(h.doc_id)) for r, h in enumerate(hits)]
     said = [answer_coverage(plan, p.text, question, list(context)) for p in widened]
     if not widened or max(said) < MIN_COVERAGE:
         return not_found

@@ -191,7 +191,6 @@ class Hit:
     script: str = ""
     ordinal: int = 0
     start: int = 0
-    coverage: float = 0.0
     pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage
 
     def as_json(self) -> dict:
@@ -258,7 +257,7 @@ class Retriever:
                                                flt=visible(owners, ready=True), limit=k,
                                                latent_weight=self.latent_weight, lexical=lexical,
                                                weights=self.fusion.get("en+waiting", (1.0, 0.5)))
-            return [to_hit(p, plan) for p in points]
+            return [to_hit(p) for p in points]
         if waiting:
             weights = self.fusion.get("en+waiting", (1.0, 0.5))
         if not sparse.indices:
@@ -267,12 +266,12 @@ class Retriever:
             return []
         points = self.store.queries.fused(models.SparseVector(indices=sparse.indices, values=sparse.values), dense,
                                           flt=visible(owners, ready=True), limit=k, weights=weights)
-        return [to_hit(p, plan) for p in points]
+        return [to_hit(p) for p in points]
 
 
-def to_hit(point, plan: QueryPlan) -> Hit:
+def to_hit(point) -> Hit:
     p = point.payload
     return Hit(doc_id=p["doc_id"], title=p.get("title", ""), source=p.get("source", ""), text=p["text"],
                score=float(point.score), publisher=p.get("publisher", ""), date=p.get("date", ""),
                script=p.get("script", ""), ordinal=p.get("ordinal", 0), start=p.get("start", 0),
-               coverage=coverage(plan, p["text"]), pages=list(p.get("pages") or []))
+               pages=list(p.get("pages") or []))

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import CHROMIUM, ask, free_port, settle, shot, start_app
 
@@ -29,6 +30,8 @@ def test_documents_page_opens_in_traditional_chinese(page, app_url):
     page.goto(f"{app_url}/documents?lang=zh-Hant")
     settle(page, "文件庫")
     page.locator("[data-testid=stExpander] summary").filter(has_text="李家超：港敢當Web3.0浪潮引領者").wait_for(timeout=30000)
+    # the page says its language, so the browser draws Traditional glyphs (and Simplified ones for zh-Hans)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     shot(page, "documents-zh-Hant")
 
 

@@ -35,6 +35,7 @@ def test_presentation_mode_moves_between_dashboards_and_out(page, app_url):
     page.locator(".hkai-kpi").nth(5).wait_for()
     expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
     expect(page.get_by_role("button", name=re.compile("Download"))).to_have_count(0)
+    expect(page.get_by_text("Counts found in documents you upload")).to_have_count(0)  # a visitor's hint, not the room's
     shot(page, "present-overview-en")
     page.get_by_role("link", name=re.compile("Next: Investment")).click()
     page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)

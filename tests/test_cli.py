@@ -96,6 +96,16 @@ def test_an_empty_library_says_so(tmp_path):
     assert "python -m hkai index" in out.stderr
 
 
+def test_a_deck_from_an_empty_store_counts_the_seeds_it_quotes(tmp_path):
+    from pptx import Presentation
+
+    out = run("deck", "--out", str(tmp_path / "d.pptx"), store=tmp_path / "empty")
+    assert out.returncode == 0, out.stderr
+    title = "\n".join(s.text_frame.text for s in Presentation(str(tmp_path / "d.pptx")).slides[0].shapes
+                      if s.has_text_frame)
+    assert "from 2 documents" in title, title  # the curated figures' two seeds, indexed or not
+
+
 def test_answers_from_a_pdf_name_the_page(tmp_path):
     from .conftest import SURVEY_PAGES, make_paged_pdf
 

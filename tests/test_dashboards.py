@@ -124,6 +124,15 @@ def test_presentation_style_enlarges_chart_text():
     assert big["config"]["axis"]["labelLimit"] > normal["config"]["axis"]["labelLimit"]
 
 
+def test_enlarged_value_axes_have_fewer_ticks_and_thin_their_labels():
+    """Large type on the market chart's 0.5-wide ticks ran "−7.5−7.0−6.5…" together."""
+    def value_axis(present: bool) -> dict:
+        spec = dash.CHARTS["market"]("zh-Hans", style=Style(present=present)).chart.to_dict()
+        return next(layer["encoding"]["x"]["axis"] for layer in spec["layer"] if "axis" in layer["encoding"]["x"])
+    big, normal = value_axis(True), value_axis(False)
+    assert big["tickCount"] < normal["tickCount"] and big["labelOverlap"] == "parity" and big["labelSeparation"] > 0
+
+
 def test_png_and_svg_exports_carry_a_source_line():
     spec = dash.CHARTS["investment"]("zh-Hant")
     image = Image.open(io.BytesIO(dash.to_png(spec, "zh-Hant", scale=2)))

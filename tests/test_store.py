@@ -218,3 +218,13 @@ def test_an_upload_reports_its_passages_as_they_are_written(fresh_library):
     assert result.status == "added" and result.chunks > 64  # more than one batch
     assert heard[0] == (0, result.chunks) and heard[-1] == (result.chunks, result.chunks) and len(heard) >= 3
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+
+
+def test_warming_loads_what_the_first_question_would_wait_for(fresh_library):
+    """The app's loader calls warm() before it reports ready: jieba's dictionary
+    is loaded then, not inside the first visitor's question."""
+    from hkai import sparse
+
+    sparse._tokenizer.cache_clear()
+    fresh_library.warm()
+    assert sparse._tokenizer.cache_info().currsize == 1
