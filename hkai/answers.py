@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .figures import dates_in, figures_in_sentence
 from .text import fold
@@ -29,6 +29,14 @@ class Citation:
     highlights: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage; [] otherwise
 
+    @classmethod
+    def of(cls, hit, n: int, **changes) -> Citation:
+        """The citation of a retrieved passage (`retrieval.Hit`), numbered `n`;
+        `changes` (the widened text and its start, highlights) override the hit's."""
+        base = dict(doc_id=hit.doc_id, title=hit.title, source=hit.source, text=hit.text, publisher=hit.publisher,
+                    date=hit.date, script=hit.script, start=hit.start, pages=list(hit.pages))
+        return cls(n, **{**base, **changes})
+
     def as_json(self) -> dict:
         return {"n": self.n, "doc_id": self.doc_id, "title": self.title, "source": self.source, "text": self.text,
                 **({"pages": self.pages} if self.pages else {})}
@@ -46,21 +54,20 @@ class Answer:
     grounding: dict = field(default_factory=lambda: {"supported": True, "unsupported_figures": []})
     fallback: str = ""  # why a generated answer was not used (llm.reason.* code), if it was asked for
     searched: str = ""  # what retrieval searched when it differs from the question (a follow-up)
+    confidence: float = 0.0  # the reader's probability that the first quoted sentence answers
 
     def as_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "mode": self.mode,
                 "citations": [c.as_json() for c in self.citations], "grounding": self.grounding,
                 "notice": self.notice, "fallback": self.fallback, "searched": self.searched}
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 def _bigrams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)}
 
 
-def _similar(a: str, b: str) -> bool:
+def similar(a: str, b: str) -> bool:
+    """Two sentences sharing most of their character bigrams (one says the other again)."""
     x, y = _bigrams(fold(a)), _bigrams(fold(b))
     return bool(x and y) and len(x & y) / min(len(x), len(y)) > 0.6
 

@@ -1,7 +1,7 @@
 """`python -m hkai bench`: ingest speed, query latency, peak memory and
 retrieval quality, as a table for people and JSON lines for machines.
 
-Quality sets: the seeds question set in tests/data (English, Traditional,
+Quality sets: the seeds question set in bench/ (English, Traditional,
 Simplified, each Chinese question also asked in the other script) and the
 public DRCD_dev / cmrc2018_trial sets in ../shared/bench (every paragraph one
 document; a question hits when its own paragraph ranks in the top k).
@@ -9,6 +9,7 @@ document; a question hits when its own paragraph ranks in the top k).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import resource
@@ -27,7 +28,7 @@ from .documents import Document, content_hash
 from .library import Library
 from .text import detect_script, fold, to_simplified, to_traditional
 
-QUESTIONS_FILE = PROJECT_ROOT / "tests" / "data" / "seed_questions.yaml"
+QUESTIONS_FILE = PROJECT_ROOT / "bench" / "seed_questions.yaml"
 # The public sets ship in bench/ (CC BY-SA, credited in its README), so the
 # quality floors are checked wherever the project is cloned; a copy of the
 # shared folder beside the project, where there is one, is read instead.
@@ -180,7 +181,7 @@ class Row:
 
 
 def private_copies(docs: list[Document], owner: str, copy: int) -> list[Document]:
-    return [Document(**{**d.__dict__, "doc_id": f"{d.doc_id}~{owner}~{copy}", "owner": owner}) for d in docs]
+    return [dataclasses.replace(d, doc_id=f"{d.doc_id}~{owner}~{copy}", owner=owner) for d in docs]
 
 
 def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, dense_model: str | None) -> list[Row]:

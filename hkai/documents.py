@@ -16,6 +16,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .config import MB, Limits
@@ -56,9 +57,9 @@ class DocumentInfo:
 class Document(DocumentInfo):
     text: str = field(kw_only=True)  # the original text, for display
 
-    @property
+    @cached_property
     def clean_text(self) -> str:
-        """The text with PDF line breaks repaired: what is chunked and quoted."""
+        """The text with PDF line breaks repaired: what is chunked and quoted (computed once)."""
         return repair_lines(self.text)
 
 
@@ -220,7 +221,22 @@ def _check_zip(data: bytes, name: str, limits: Limits) -> None:
                         f"{_mb(limits.xml_bytes)} limit; split it into smaller files", "too_large")
 
 
-def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
+def table_rows(grid: list[list[str]]) -> list[dict]:
+    """A table's body rows as data: each row's label (its first cell) and its
+    other cells with their column's header (the first row). Kept in a
+    document's `extra["tables"]`, so a cell is quoted with its row and column."""
+    grid = [[" ".join(c.split()) for c in row] for row in grid if any(c.strip() for c in row)]
+    if len(grid) < 2 or len(grid[0]) < 2:
+        return []
+    header, rows = grid[0], []
+    for row in grid[1:]:
+        cells = [[header[j], c] for j, c in enumerate(row[1:len(header)], 1) if c and header[j]]
+        if row[0] and cells:
+            rows.append({"label": row[0], "cells": cells})
+    return rows
+
+
+def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[dict]]:
     import docx
     from docx.opc.exceptions import OpcError
 
@@ -228,19 +244,21 @@ def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
     try:
         document = docx.Document(io.BytesIO(data))
         parts = [p.text for p in document.paragraphs]
+        tables: list[dict] = []
         for table in document.tables:
-            for row in table.rows:
-                parts.append(" | ".join(cell.text for cell in row.cells))
+            grid = [[cell.text for cell in row.cells] for row in table.rows]
+            parts += [" | ".join(row) for row in grid]
+            tables += table_rows(grid)
         title = document.core_properties.title or ""
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LoadError(name, "the Word file cannot be opened (not a valid .docx)", "corrupt") from exc
     except Exception as exc:  # lxml and python-docx raise many kinds on malformed parts
         logger.exception("python-docx failed on %s", name)
         raise LoadError(name, "the Word file is damaged and cannot be read", "corrupt") from exc
-    return "\n\n".join(parts), title
+    return "\n\n".join(parts), title, tables
 
 
-def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
+def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[dict]]:
     from bs4 import BeautifulSoup
 
     tags = data.count(b"<")  # BeautifulSoup's tree costs about 1 KB per element: count them first
@@ -254,15 +272,22 @@ def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str]:
             tag.decompose()
         title = soup.title.get_text(strip=True) if soup.title else ""
         body = soup.body or soup
-        blocks = body.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "blockquote"])
-        if blocks:
-            text = "\n\n".join(b.get_text(" ", strip=True) for b in blocks if not b.find(["p", "li"]))
+        tables: list[dict] = []
+        for table in body.find_all("table"):
+            tables += table_rows([[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+                                  for tr in table.find_all("tr")])
+        blocks = body.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "pre", "blockquote"])
+        if blocks:  # a table row is one line of its cells
+            text = "\n\n".join(" | ".join(c.get_text(" ", strip=True) for c in b.find_all(["td", "th"]))
+                               if b.name == "tr" else b.get_text(" ", strip=True)
+                               for b in blocks
+                               if b.name == "tr" or (not b.find(["p", "li"]) and not b.find_parent("tr")))
         else:
             text = body.get_text("\n", strip=True)
     except Exception as exc:  # html.parser and deep trees (RecursionError) on hostile markup
         logger.exception("BeautifulSoup failed on %s", name)
         raise LoadError(name, "the HTML file cannot be read", "corrupt") from exc
-    return text, title
+    return text, title, tables
 
 
 def _markdown_text(source: str) -> tuple[str, str]:
@@ -314,13 +339,14 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
     kind = SUPPORTED[suffix]
     title = ""
     pages: list[str] = []
+    tables: list[dict] = []
     if kind == "pdf":
         pages, title = _pdf_text(data, name, limits)
         text = "\n\n".join(pages)
     elif kind == "docx":
-        text, title = _docx_text(data, name, limits)
+        text, title, tables = _docx_text(data, name, limits)
     elif kind == "html":
-        text, title = _html_text(data, name, limits)
+        text, title, tables = _html_text(data, name, limits)
     else:
         text = _decode(data, name)
         if "\x00" in text:
@@ -333,6 +359,8 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
     meta = dict(meta or {})
     if len(pages) > 1:  # citations then name their page
         meta["page_starts"] = page_starts(pages, repair_lines(text))
+    if tables:
+        meta["tables"] = tables + meta.get("tables", [])
     script = meta.pop("script", None) or detect_script(text[:5000])
     return Document(
         doc_id=doc_id or hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12],

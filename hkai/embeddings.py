@@ -85,6 +85,26 @@ class DenseEncoder:
         return [tuple(json.loads(found[k])) for k in keys]
 
 
+    def sentence_vectors(self, texts: list[str], compute: bool = True) -> list:
+        """Sentence vectors (unit length), cached by content like the passages'
+        (indexing computes them with the passage's; the answerer only reads
+        them). Without `compute`, a sentence not yet encoded gives None."""
+        import numpy as np
+
+        keys = [f"sentence:{self.name}:" + hashlib.sha256(t.encode()).hexdigest() for t in texts]
+        stored = self.store.mget(keys) if self.store is not None else [None] * len(keys)
+        found = {k: v for k, v in zip(keys, stored) if v is not None}
+        missing = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in found))
+        if missing and compute:
+            fresh = np.asarray(self.model.embed_documents([texts[i] for i in missing]), dtype=np.float32)
+            fresh /= np.maximum(np.linalg.norm(fresh, axis=1, keepdims=True), 1e-9)
+            pairs = [(keys[i], v.tobytes()) for i, v in zip(missing, fresh)]
+            if self.store is not None:
+                self.store.mset(pairs)
+            found.update(pairs)
+        return [np.frombuffer(found[k], dtype=np.float32) if k in found else None for k in keys]
+
+
 class SQLiteByteStore(ByteStore):
     """LangChain's key-value store interface over one SQLite file."""
 

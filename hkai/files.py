@@ -20,6 +20,23 @@ def seed_manifest() -> dict[str, dict]:
     return {d["file"]: d for d in data["documents"]}
 
 
+def seed_tables(doc_id: str) -> list[dict]:
+    """Table rows of a shipped document whose plain text lost the table's grid
+    (seed 002's model comparison), as `documents.table_rows` gives them for
+    Word and HTML tables: each row's label and its cells with their headers."""
+    data = yaml.safe_load((SEEDS_DIR / "dashboard_tables.yaml").read_text(encoding="utf-8"))
+    out = []
+    for table in data.values():
+        if not isinstance(table, dict) or str(table.get("doc", "")) != doc_id:
+            continue
+        labels = table["column_labels"]["zh-Hant"]
+        for row in table["rows"]:
+            cells = [[label, str(row[col])] for col, label in zip(table["columns"], labels)
+                     if str(row.get(col, "")).strip() not in ("", "—")]
+            out.append({"label": row["name"], "cells": cells})
+    return out
+
+
 def seed_paths() -> list[Path]:
     return [SEEDS_DIR / name for name in seed_manifest()]
 
@@ -50,6 +67,8 @@ def load_file(path: Path, owner: str, limits: Limits) -> Document:
     if entry:
         meta = {k: entry[k] for k in ("title", "publisher", "date", "script", "title_en", "publisher_en",
                                       "date_note") if entry.get(k)}
+        if tables := seed_tables(str(entry["doc_id"])):
+            meta["tables"] = tables
         doc = load_path(path, doc_id=str(entry["doc_id"]), meta=meta, **kw)
     else:
         doc_id = hashlib.sha1(f"{owner}\n{path.resolve()}".encode()).hexdigest()[:12]

@@ -32,16 +32,14 @@ STRINGS: dict[str, tuple[str, ...]] = {
         "The documents in the library do not answer this question.",
         "文件庫中的文件未能回答這個問題。"),
     "answer.figures": ("In the sources: {figures}.", "來源所載：{figures}。"),
+    "answer.derived": ("From the sources: {sum} [{n}].", "按來源計算：{sum} [{n}]。"),
+    "answer.not_derived": (
+        "The documents do not state the two figures this needs; the closest passages are not an answer.",
+        "文件沒有載明計算所需的兩個數字；最接近的段落並非答案。", "文件没有载明计算所需的两个数字；最接近的段落并非答案。"),
     "answer.in_chinese": ("The passage that answers is in Chinese; it is quoted below.",
                           "回答此問題的段落為中文，引述如下。"),
     "answer.in_english": ("The passage that answers is in English; it is quoted below.",
                           "回答此問題的段落為英文，引述如下。", "回答此问题的段落为英文，引述如下。"),
-    "answer.closest_in_chinese": (
-        "The closest passages are in Chinese and may not answer every part of the question; they are quoted below.",
-        "最接近的段落為中文，未必完全回答這個問題，引述如下。", "最接近的段落为中文，未必完全回答这个问题，引述如下。"),
-    "answer.closest_in_english": (
-        "The closest passages are in English and may not answer every part of the question; they are quoted below.",
-        "最接近的段落為英文，未必完全回答這個問題，引述如下。", "最接近的段落为英文，未必完全回答这个问题，引述如下。"),
     "ask.searched": ("Searched as a follow-up: {searched}", "按上一題延伸搜尋：{searched}"),
     "answer.converted": (
         "Quoted sentences were converted to the script of your question.",

@@ -43,16 +43,17 @@ class LaterEmbedding:
 
     def embed_pending(self, limit: int = 16) -> int:
         """Fill in the model's vectors of up to `limit` passages; returns how many (0: nothing left)."""
-        todo = list(islice(self.store.scroll(self.store.chunks, self._todo(), payload=["text"], page=limit), limit))
+        todo = list(islice(self.store.scroll(self.store.chunks, self._todo(), payload=["text", "sentences"], page=limit), limit))
         if not todo:
             return 0
         try:
-            vectors = self.points.model_vectors([p.payload["text"] for p in todo])
+            vectors = self.points.model_vectors([p.payload["text"] for p in todo],
+                                                [p.payload.get("sentences") or [] for p in todo])
         except Exception:  # the model failed on this batch: try each passage alone, so one cannot block the rest
             logger.exception("the dense model failed on a batch of %d passages; trying them one by one", len(todo))
             for point in todo:
                 try:
-                    vector = self.points.model_vectors([point.payload["text"]])[0]
+                    vector = self.points.model_vectors([point.payload["text"]], [point.payload.get("sentences") or []])[0]
                 except Exception:
                     logger.exception("passage %s stays searchable by its words only", point.id)
                     self.store.set_payload(self.store.chunks, {"embed_failed": True}, [str(point.id)])

@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answer.extractive import extractive_answer
 from .answers import Answer
 from .chunking import make_splitter
 from .config import Settings, load_settings
 from .documents import Document
 from .embeddings import DenseStatus, load_dense
-from .extractive import extractive_answer
 from .files import expand_paths, load_files, seed_manifest, seed_paths
 from .indexing import Indexer, IndexReport, Progress, Written
 from .later import LaterEmbedding
@@ -24,6 +24,7 @@ from .points import PointMaker
 from .records import DocumentRecord, Records
 from .rerank import load_reranker
 from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
+from .sentences import table_quotes
 from .session import question_refusal
 from .sparse import BM25SparseEmbeddings
 from .store import PUBLIC, Store, open_client, visible
@@ -46,11 +47,24 @@ class LibraryStatus:
         return "hybrid" if self.dense.loaded else "lexical"
 
 
+@dataclass
+class Asked:
+    """What answering a question starts from."""
+
+    plan: QueryPlan  # what is searched (a follow-up: with its earlier question)
+    own: QueryPlan  # the question alone
+    previous: QueryPlan | None  # the earlier question a follow-up leans on
+    hits: list[Hit]
+    texts: dict[str, str]  # the cited documents' clean texts
+    page_starts: dict[str, list[int]]
+    tables: dict[str, list[tuple[int, str, str]]]  # their table cells (`sentences.table_quotes`)
+
+
 class Library:
     def __init__(self, settings: Settings | None = None):
         self.settings = s = settings or load_settings()
         self.dense, self.dense_status = load_dense(
-            s.embedding_model, s.store_dir / "embedding-cache.sqlite", languages=s.dense_languages,
+            s.embedding_model, s.embedding_cache_file, languages=s.dense_languages,
             offline=s.hf_offline, endpoint=s.hf_endpoint)
         self.sparse = BM25SparseEmbeddings()
         self.store = Store(open_client(s), s.collection, local=not s.is_server)
@@ -134,19 +148,27 @@ class Library:
         searched) carries its topic into a follow-up."""
         if (refused := self.refusal(question)) is not None:
             return refused
-        context: list[str] = []
-        if previous and is_followup(question):
-            plan, context = followup_plan(question, previous)
-        else:
-            plan = plan_query(question)
-        hits = self.search_plan(plan, k=k, owners=owners)
-        docs = {d: self.document(d, owners) for d in dict.fromkeys(h.doc_id for h in hits)}  # each read once
-        docs = {d: doc for d, doc in docs.items() if doc is not None}
-        answer = extractive_answer(question, plan, hits, {d: self.clean_text(doc) for d, doc in docs.items()},
-                                   context=context, page_starts={d: doc.extra.get("page_starts") or []
-                                                                 for d, doc in docs.items()})
-        answer.searched = plan.question if context else ""
+        asked = self.prepare(question, owners, k, previous)
+        answer = extractive_answer(question, asked.plan, asked.hits, asked.texts, own=asked.own,
+                                   previous=asked.previous, dense=self.dense, page_starts=asked.page_starts,
+                                   tables=asked.tables)
+        answer.searched = asked.plan.question if asked.previous is not None else ""
         return answer
+
+    def prepare(self, question: str, owners: Owners = (PUBLIC,), k: int = 8, previous: str | None = None) -> Asked:
+        """A question's plan (a follow-up's with its earlier question), its hits
+        and the texts of the documents they come from, each read once."""
+        own = plan_query(question)
+        plan, before = own, None
+        if previous and is_followup(question):
+            plan, _ = followup_plan(question, previous)
+            before = plan_query(previous)
+        hits = self.search_plan(plan, k=k, owners=owners)
+        docs = {d: self.document(d, owners) for d in dict.fromkeys(h.doc_id for h in hits)}
+        docs = {d: doc for d, doc in docs.items() if doc is not None}
+        texts = {d: self.clean_text(doc) for d, doc in docs.items()}
+        return Asked(plan, own, before, hits, texts, {d: doc.extra.get("page_starts") or [] for d, doc in docs.items()},
+                     {d: table_quotes(doc.extra["tables"], texts[d]) for d, doc in docs.items() if doc.extra.get("tables")})
 
     def clean_text(self, doc: Document) -> str:
         """A document's repaired text (what chunk offsets point into), cached by content."""

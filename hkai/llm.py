@@ -21,7 +21,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from . import i18n
-from .answers import Answer, Citation, _similar, check_grounding, figures_in, normalise_figure
+from .answers import Answer, Citation, check_grounding, similar, figures_in, normalise_figure
 from .config import PRESETS, LLMSettings, llm_settings
 from .retrieval import Hit, plan_query
 from .text import detect_script, split_sentences, to_script
@@ -149,7 +149,7 @@ def resolve(question: str, text: str, hits: list[Hit], lang: str) -> Answer:
         h = hits[n - 1]
         # Mark the passage sentences the answer's [n] sentences draw on.
         mine = [re.sub(r"\[\d+\]", "", c) for c in claims if f"[{n}]" in c]
-        marks = [s for s in split_sentences(h.text) if any(_similar(s, c) or _shares_figure(s, c) for c in mine)]
+        marks = [s for s in split_sentences(h.text) if any(similar(s, c) or _shares_figure(s, c) for c in mine)]
         citations.append(Citation(n, h.doc_id, h.title, h.source, h.text, h.publisher, h.date, h.script, h.start,
                                   highlights=marks, pages=list(h.pages)))
     answered = i18n.t("answer.not_found", lang) not in text

@@ -126,17 +126,28 @@ def _unique(groups: list[list[str]]) -> list[list[str]]:
     return out
 
 
-_FOLLOW_EN = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|\b(that|it|its|they|them|those|these|"
-                        r"this one|there)\b", re.I)
-_FOLLOW_ZH = re.compile(r"^\s*(那|其中|它|這|这|該|该|另外|還有|还有|此外|而)|呢\s*[？?]?\s*$|其中|它的|它們|它们|當中|当中")
+# A follow-up is recognised by what it lacks: it opens as a continuation ("And …", "What about …", "那…")
+# or points back with a pronoun ("that", "it", "它", "其中") instead of naming its subject.
+_CONTINUES_EN = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b", re.I)
+_POINTS_BACK_EN = re.compile(r"\b(it|its|they|them|their|those|these|that|this one|there)\b", re.I)
+_EXISTENTIAL_EN = re.compile(r"\b(is|are|was|were|will|would|has|have|had)\s+there\b|\bthere\s+(is|are|was|were|will|"
+                             r"would|has|have|had|be)\b", re.I)
+_CONTINUES_ZH = re.compile(r"^\s*(那麼|那么|那|另外|還有|还有|此外|而)|呢\s*[？?]?\s*$")
+_POINTS_BACK_ZH = re.compile(r"其中|當中|当中|它|其[^他實实中]|該[^\s]|该[^\s]|這(個|些|項|项|筆|笔|家|所)|这(个|些|项|笔|家|所)|"
+                             r"那(個|些|項|筆|家|所)|那(个|些|项|笔)")
 
 
 def is_followup(question: str) -> bool:
-    """A short question that leans on the one before ("And how much of that
-    is at Cyberport?", "那數碼港呢？")."""
+    """A question that leans on the one before ("And how much of that is at
+    Cyberport?", "那數碼港呢？"): a continuation, or a pronoun pointing back
+    ("Is there any information about Nvidia chips?" points nowhere: its
+    "there" is existential). A long question stands alone."""
     if detect_script(question) == "en":
-        return len(question.split()) <= 12 and bool(_FOLLOW_EN.search(question))
-    return len(question) <= 24 and bool(_FOLLOW_ZH.search(question))
+        if len(question.split()) > 12:
+            return False
+        pointing = _POINTS_BACK_EN.search(_EXISTENTIAL_EN.sub(" ", question))
+        return bool(_CONTINUES_EN.search(question) or pointing)
+    return len(question) <= 24 and bool(_CONTINUES_ZH.search(question) or _POINTS_BACK_ZH.search(question))
 
 
 def followup_plan(question: str, previous: str) -> tuple[QueryPlan, list[str]]:

@@ -1,0 +1,158 @@
+"""Answer quality against gold answers: the public reading-comprehension sets
+(DRCD_dev, cmrc2018_trial, the public XQuAD half with English questions over
+Traditional Chinese passages), every paragraph one document, each question
+asked through `Library.ask` as the page and the CLI ask it.
+
+Per set: the gold answer text in the answer, in its first quoted sentence, the
+gold paragraph cited, the median answer length, answerable questions refused,
+and no-answer probes (one set's questions asked of another set's library)
+abstained on, with or without a figure line; beside them a plain extractor
+(the top hit's sentence sharing the most characters with the question).
+
+Questions are split once, by a fixed seed, into an evaluation sample (what is
+reported and asserted) and a disjoint fitting sample (what
+`bench/fit_answers.py` fits the answerer's weights on).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hkai.documents import Document, content_hash
+from hkai.text import detect_script, fold, split_sentences, to_traditional
+
+BENCH_DIR = Path(__file__).resolve().parent
+EVAL_N = 200
+FIT_N = 300
+SEED = 7
+
+
+@dataclass
+class Question:
+    text: str
+    pid: str
+    golds: list[str]
+
+
+@dataclass
+class AnswerSet:
+    name: str
+    docs: list[Document]
+    evaluation: list[Question]
+    fitting: list[Question] = field(default_factory=list)
+
+
+def _split(questions: list[Question], n_eval: int = EVAL_N, n_fit: int = FIT_N) -> tuple[list, list]:
+    order = list(range(len(questions)))
+    random.Random(SEED).shuffle(order)
+    return [questions[i] for i in order[:n_eval]], [questions[i] for i in order[n_eval:n_eval + n_fit]]
+
+
+def _squad(path: Path, max_passages: int | None) -> tuple[list[Document], list[Question]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs, questions = [], []
+    for article in data["data"]:
+        if max_passages and len(docs) >= max_passages:
+            break
+        for para in article["paragraphs"]:
+            pid = str(para["id"])
+            docs.append(Document(doc_id=pid, title=article.get("title", pid), source=f"{path.name}#{pid}",
+                                 text=para["context"], script=detect_script(para["context"][:300]),
+                                 language="zh", content_hash=content_hash(para["context"])))
+            questions += [Question(qa["question"], pid, list(dict.fromkeys(a["text"] for a in qa["answers"])))
+                          for qa in para["qas"]]
+    return docs, questions
+
+
+def drcd() -> AnswerSet:
+    """DRCD_dev's first articles, 400 passages and more (Traditional)."""
+    docs, qs = _squad(BENCH_DIR / "DRCD_dev.json", 400)
+    return AnswerSet("DRCD_dev", docs, *_split(qs))
+
+
+def cmrc() -> AnswerSet:
+    """cmrc2018_trial, all 256 passages (Simplified)."""
+    docs, qs = _squad(BENCH_DIR / "cmrc2018_trial.json", None)
+    return AnswerSet("cmrc2018_trial", docs, *_split(qs))
+
+
+def xquad() -> AnswerSet:
+    """The public XQuAD half: Chinese paragraphs in Traditional script, the
+    English questions about them, the Chinese gold answers."""
+    en = json.loads((BENCH_DIR / "xquad_public.en.json").read_text(encoding="utf-8"))
+    zh = json.loads((BENCH_DIR / "xquad_public.zh.json").read_text(encoding="utf-8"))
+    docs, qs = [], []
+    for a, b in zip(en["data"], zh["data"]):
+        for i, (p, q) in enumerate(zip(a["paragraphs"], b["paragraphs"])):
+            pid = f"{a['title']}-{i}"
+            text = to_traditional(q["context"])
+            docs.append(Document(doc_id=pid, title=b["title"], source=f"xquad#{pid}", text=text, script="zh-Hant",
+                                 language="zh", content_hash=content_hash(text)))
+            for qa_en, qa_zh in zip(p["qas"], q["qas"]):
+                golds = list(dict.fromkeys(to_traditional(x["text"]) for x in qa_zh["answers"]))
+                qs.append(Question(qa_en["question"], pid, golds))
+    return AnswerSet("xquad_public en->zh-Hant", docs, *_split(qs))
+
+
+def answer_sets() -> list[AnswerSet]:
+    return [drcd(), cmrc(), xquad()]
+
+
+# Each set's no-answer probes: questions of another set, asked of this set's library.
+PROBES = {"DRCD_dev": "cmrc2018_trial", "cmrc2018_trial": "DRCD_dev", "xquad_public en->zh-Hant": None}
+ENGLISH_PROBES_OF = "DRCD_dev"  # English questions (XQuAD's) asked of the DRCD library
+
+
+def quoted_lines(answer_text: str) -> list[str]:
+    """The answer's quoted lines (source sentences and table rows, each ending in [n])."""
+    return [line for line in answer_text.split("\n\n") if re.search(r"\[\d+\]\s*$", line)]
+
+
+def contains(text: str, golds: list[str]) -> bool:
+    folded = fold(text)
+    return any(fold(g) in folded for g in golds if g.strip())
+
+
+def plain_extractor(lib, question: str) -> str:
+    """The top hit's sentence sharing the most characters with the question."""
+    hits = lib.search(question, k=1)
+    if not hits:
+        return ""
+    chars = set(fold(question))
+    sentences = split_sentences(hits[0].text) or [hits[0].text]
+    return max(sentences, key=lambda s: len(chars & set(fold(s))))
+
+
+def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dict:
+    """The answer figures of one library."""
+    n = len(questions)
+    in_answer = first = cited = refused = plain = 0
+    lengths = []
+    for q in questions:
+        a = lib.ask(q.text)
+        quotes = quoted_lines(a.answer)
+        if not a.answered:
+            refused += 1
+        else:
+            lengths.append(len("".join(re.sub(r"\s*\[\d+\]\s*$", "", x) for x in quotes)))
+        in_answer += a.answered and contains(a.answer, q.golds)
+        first += bool(a.answered and quotes and contains(quotes[0], q.golds))
+        cited += any(c.doc_id == q.pid for c in a.citations) and a.answered
+        plain += contains(plain_extractor(lib, q.text), q.golds)
+    out = {"n": n, "gold_in_answer": in_answer / n, "gold_in_first": first / n, "gold_paragraph_cited": cited / n,
+           "median_chars": statistics.median(lengths) if lengths else 0, "refused": refused / n,
+           "plain_extractor": plain / n}
+    if probes:
+        abstained = figure_lines = 0
+        for q in probes:
+            a = lib.ask(q.text)
+            abstained += not a.answered
+            figure_lines += a.answer.startswith(("In the sources", "來源所載", "来源所载"))
+        out.update({"probes": len(probes), "probes_abstained": abstained / len(probes),
+                    "probe_figure_lines": figure_lines})
+    return out

@@ -1,0 +1,188 @@
+"""The offline answer: whole source sentences, the one that answers first.
+
+The reader scores every candidate sentence of the retrieved passages
+(`signals`, `reader`); when even the best is below the calibrated threshold
+the answer is one sentence saying the documents do not answer. Otherwise the
+best sentence is quoted, and a second when the reader rates it nearly as high.
+
+The answer writes nothing of its own beyond fixed lines and plain renderings of
+figures parsed from the quoted sentences: an English question over Chinese
+sources opens with the answering sentence's figure in English (HK$1 billion
+[1]) when a figure or date is asked for; a Chinese question over English
+sources, with it in the asker's script. Otherwise one fixed line says the
+quotes are in the other language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import i18n
+from ..answers import Answer, Citation, check_grounding, similar
+from ..figures import dates_in, figures_in_sentence, render_date, render_figure
+from ..retrieval import Hit, QueryPlan, plan_query
+from ..text import contains_cjk, detect_script, to_script, to_simplified
+from .asks import asks
+from .derived import derive, operation
+from .reader import score
+from .signals import Candidate, candidates, folded_quotes, measure, question_terms, question_words, widen
+
+MISSING_VECTORS = 16  # sentences without cached vectors the answerer encodes itself; more: lexical weights
+
+
+def _vectors(dense, plan: QueryPlan, pool: list[Candidate]):
+    """The question's vector and the candidates' (cached at indexing), or (None, None)."""
+    if dense is None or plan.script not in dense.languages or not pool:
+        return None, None
+    texts = folded_quotes(pool)
+    vectors = dense.sentence_vectors(texts, compute=False)
+    missing = sum(v is None for v in vectors)
+    if missing:
+        if missing > MISSING_VECTORS:
+            return None, None
+        vectors = dense.sentence_vectors(texts, compute=True)
+    q = np.asarray(dense.embed_query(to_simplified(plan.question)), dtype=np.float32)
+    return q / max(float(np.linalg.norm(q)), 1e-9), vectors
+
+
+@dataclass
+class Ranked:
+    candidates: list[Candidate]  # best first
+    answers: float  # the probability that some candidate answers
+    threshold: float
+    second: float
+
+    def chosen(self, max_sentences: int = 2) -> list[Candidate]:
+        """The answering sentences: none below the threshold; the best, then those nearly as good."""
+        if not self.candidates or self.answers < self.threshold:
+            return []
+        best = self.candidates[0]
+        chosen = [best]
+        for c in self.candidates[1:]:
+            if len(chosen) >= max_sentences or c.p < self.second * best.p:
+                break
+            if not any(similar(c.quote, x.quote) for x in chosen):
+                chosen.append(c)
+        return chosen
+
+
+def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None, *,
+         own: QueryPlan | None = None, previous: QueryPlan | None = None, dense=None,
+         tables: dict[str, list[tuple[int, str, str]]] | None = None) -> Ranked:
+    """The candidate sentences (and table cells) of the hits, scored by the reader."""
+    passages = [widen(h, r, (doc_texts or {}).get(h.doc_id)) for r, h in enumerate(hits)]
+    pool = candidates(passages, tables)
+    q_vector, vectors = _vectors(dense, plan, pool)
+    kind = asks(question) or (asks(previous.question) if previous else "")
+    measure(question, kind, pool, question_terms(own or plan, previous), q_vector, vectors,
+            question_words(own or plan, previous))
+    weights, answers = score(pool, "dense" if vectors is not None else "lexical")
+    return Ranked(sorted(pool, key=lambda c: -c.p), answers, weights.threshold, weights.second)
+
+
+def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: str, lang: str) -> str:
+    """The answering sentence's figure (or date) nearest after the question's
+    terms, rendered for the asker, with its citation."""
+    c = chosen[0]
+    text = to_simplified(c.quote.lower())  # folded like the terms, character for character
+    anchors = [m.end() for t in plan.salient for m in re.finditer(re.escape(t), text)] or [0]
+
+    def distance(at: int) -> int:
+        return min(at - a if at >= a else 3 * (a - at) for a in anchors)
+
+    found = []
+    if kind == "date":
+        found = [(distance(c.quote.index(d.raw)), render_date(d, lang)) for d in dates_in(c.quote)]
+    elif kind == "number":
+        for fkind, value, unit, currency, raw in figures_in_sentence(c.quote):
+            at = c.quote.index(raw)
+            found.append((distance(at), render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at],
+                                                      detect_script(c.quote))))
+    return i18n.t("answer.figures", lang, figures=f"{min(found)[1]} [{number}]") if found else ""
+
+
+def _lines(chosen: list[Candidate]) -> list[tuple[str, Candidate]]:
+    """The quoted lines: each chosen sentence, except that two chosen sentences
+    that follow each other in a passage are one line in the document's order
+    (an answer may run from one into the next)."""
+    out, used = [], set()
+    for c in chosen:
+        if id(c) in used:
+            continue
+        follows = [x for x in chosen if x.passage is c.passage and id(x) not in used and not (x.cell or c.cell)]
+        nxt = next((x for x in follows if x.index == c.index + 1), None)
+        prv = next((x for x in follows if x.index == c.index - 1), None)
+        first, second = (c, nxt) if nxt else (prv, c) if prv else (c, None)
+        if second is None:
+            out.append((c.quote, c))
+            used.add(id(c))
+            continue
+        joiner = "" if contains_cjk(first.quote[-1] + second.quote[0]) else " "
+        out.append((first.quote + joiner + second.quote, first))
+        used.update((id(first), id(second)))
+    return out
+
+
+def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None,
+                      *, own: QueryPlan | None = None, previous: QueryPlan | None = None, dense=None,
+                      max_sentences: int = 2, page_starts: dict[str, list[int]] | None = None,
+                      tables: dict[str, list[tuple[int, str, str]]] | None = None) -> Answer:
+    """The sentences of the retrieved passages that answer the question, or
+    one sentence saying the documents do not. `own` is the question's own plan
+    when `plan` also carries a follow-up's earlier question (`previous`);
+    `page_starts` (a PDF's pages in its text) lets each citation name its pages."""
+    lang = plan.script
+    ranked = rank(question, plan, hits, doc_texts, own=own, previous=previous, dense=dense, tables=tables)
+    chosen = ranked.chosen(max_sentences)
+    if not chosen:
+        return Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
+    derivation = None
+    if asked := operation(question):  # a difference, share or sum: two cited figures, never the total alone
+        derivation = derive(question, plan_query(asked[1]).salient if asked[1] else [], ranked.candidates, lang)
+        if derivation is None:
+            return Answer(question, i18n.t("answer.not_derived", lang), "extractive", [], lang, answered=False)
+        chosen = derivation.sources
+
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    for c in chosen:
+        p = c.passage
+        if id(p) not in numbers:
+            numbers[id(p)] = len(numbers) + 1
+            citations.append(Citation.of(p.hit, numbers[id(p)], text=p.text, start=p.start))
+        cited = citations[numbers[id(p)] - 1]
+        cited.highlights.append(c.quote)
+        if starts := (page_starts or {}).get(p.hit.doc_id):  # the pages of the quoted sentences
+            first, last = c.pages(starts)
+            cited.pages = [min(first, cited.pages[0]), max(last, cited.pages[1])] if cited.pages else [first, last]
+
+    lines, converted = [], False
+    asker = "en" if lang == "en" else "zh"
+    if derivation is not None:
+        lines.append(i18n.t("answer.derived", lang, sum=derivation.text, n=numbers[id(chosen[0].passage)]))
+    elif {"en" if c.passage.hit.script == "en" else "zh" for c in chosen} != {asker}:
+        kind = asks(question) or (asks(previous.question) if previous else "")
+        other = "chinese" if asker == "en" else "english"
+        lines.append(_figure_line(chosen, numbers[id(chosen[0].passage)], plan, kind, lang)
+                     or i18n.t(f"answer.in_{other}", lang))
+    for quote, c in _lines(chosen):
+        shown = quote
+        if asker == "zh" and c.passage.hit.script in ("zh-Hant", "zh-Hans") and c.passage.hit.script != lang:
+            shown = to_script(shown, lang)
+            converted = converted or shown != quote
+        lines.append(f"{shown} [{numbers[id(c.passage)]}]")
+    body = "\n\n".join(lines)
+    answer = Answer(question, body, "extractive", citations, lang,
+                    notice=i18n.t("answer.converted", lang) if converted else "")
+    checked = body.replace(derivation.result, " ") if derivation else body  # the result is arithmetic, not a quote
+    answer.grounding = check_grounding(checked, [c.text for c in citations], given=len(citations))
+    if derivation:
+        answer.grounding["derived"] = [derivation.text]
+    answer.confidence = ranked.answers
+    return answer
+
+
+__all__ = ["extractive_answer", "rank", "Ranked"]

@@ -1,0 +1,221 @@
+"""Candidate sentences of the retrieved passages and their measured signals.
+
+Every hit is widened to the whole sentences of its document (a chunk boundary
+never cuts a quote); each quotable sentence becomes a candidate with features
+that carry to any document: a sentence-level lexical match (the project's own
+sparse terms, weighted by how rare they are among the candidates), the default
+model's question-to-sentence similarity, the passage's retrieval rank and
+score, whether the sentence carries the kind of answer asked, its language
+against the question's, and question-level evidence (the best match any
+candidate reaches). `reader` combines them with fitted weights.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from ..documents import page_span
+from ..retrieval import EN_STOPWORDS, ZH_QUESTION_WORDS, Hit, QueryPlan
+from ..sentences import quotable
+from ..sparse import terms
+from ..text import CJK, detect_script, fold, sentence_spans, to_simplified
+from .asks import carries
+
+FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
+            "words", "words_gap", "focus", "focus_gap",
+            "dense", "dense_gap", "dense_max", "rank", "score_rel", "kind_yes", "kind_no", "cross", "cross_dense",
+            "cross_lex", "length")
+_NOT_ASKED = {t for w in ZH_QUESTION_WORDS for t in terms(w)} | EN_STOPWORDS
+
+
+@dataclass
+class Passage:
+    """A hit widened to the whole sentences of its document."""
+
+    hit: Hit
+    rank: int
+    start: int  # where the widened text starts in the document's clean text
+    text: str
+    spans: list[tuple[int, int]]  # each sentence, in the widened text
+
+    @property
+    def sentences(self) -> list[str]:
+        return [self.text[a:b] for a, b in self.spans]
+
+
+def widen(hit: Hit, rank: int, doc_text: str | None) -> Passage:
+    if not doc_text or doc_text[hit.start:hit.start + len(hit.text)] != hit.text:
+        return Passage(hit, rank, hit.start, hit.text, sentence_spans(hit.text))
+    end = hit.start + len(hit.text)
+    spans = [(a, b) for a, b in sentence_spans(doc_text) if a < end and b > hit.start]
+    if not spans:
+        return Passage(hit, rank, hit.start, hit.text, sentence_spans(hit.text))
+    start, stop = spans[0][0], spans[-1][1]
+    return Passage(hit, rank, start, doc_text[start:stop], [(a - start, b - start) for a, b in spans])
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    index: int  # the sentence's place in its passage
+    sentence: str  # the source sentence
+    quote: str  # its quotable part
+    features: np.ndarray = field(repr=False, default=None)
+    p: float = 0.0  # the reader's probability that it answers
+    cell: bool = False  # a table cell (quoted with its row and column), not a sentence
+
+    @property
+    def at(self) -> int:
+        """Where the sentence (or the cell's row) starts in the document's clean text."""
+        return self.passage.start + self.passage.spans[self.index][0]
+
+    def pages(self, starts: list[int]) -> list[int]:
+        return page_span(starts, self.at, self.at + len(self.sentence))
+
+
+def question_words(plan: QueryPlan, previous: QueryPlan | None = None) -> dict[str, float]:
+    """The question's salient words (folded; an English question's glossary
+    terms with them), a follow-up's earlier question at half."""
+    out: dict[str, float] = {}
+    for weight, p in ((1.0, plan), (0.5, previous)):
+        for w in (p.salient if p is not None else []):
+            out.setdefault(w, weight)
+    return out
+
+
+def question_terms(plan: QueryPlan, previous: QueryPlan | None = None) -> dict[str, float]:
+    """The question's lexical terms with their weight (a follow-up's earlier
+    question at half), interrogatives left out."""
+    out: dict[str, float] = {}
+    for weight, p in ((1.0, plan), (0.5, previous)):
+        if p is None:
+            continue
+        for t in (p.terms if p.script == "en" else terms(p.question)):
+            if t not in _NOT_ASKED and t not in out:
+                out[t] = weight
+    return out
+
+
+_WORDLESS = re.compile(rf"[^{CJK}a-z0-9]+")
+
+
+def _core(text: str) -> str:
+    """Folded letters, digits and Han characters only (for ordered matches)."""
+    return _WORDLESS.sub("", fold(text))
+
+
+def run_share(question: str, sentence: str) -> float:
+    """The longest run of the question's characters that the sentence says in
+    the same order, as a share of the question ("商湯科技何時落戶" in "商湯科技於
+    2014年落戶"): a reading-comprehension answer restates the question's words."""
+    q, s = _core(question), _core(sentence)
+    if not q or not s:
+        return 0.0
+    m = SequenceMatcher(None, q, s, autojunk=False).find_longest_match(0, len(q), 0, len(s))
+    return m.size / len(q)
+
+
+def _language(text: str) -> str:
+    return "en" if detect_script(text) == "en" else "zh"
+
+
+def candidates(passages: list[Passage], tables: dict[str, list[tuple[int, str, str]]] | None = None
+               ) -> list[Candidate]:
+    """Every quotable sentence of the passages, and every table cell in them
+    (`tables`: a document's `sentences.table_quotes`), each once."""
+    seen, out = set(), []
+    for p in passages:
+        for i, (a, b) in enumerate(p.spans):
+            key = (p.hit.doc_id, p.start + a)
+            if key in seen:
+                continue
+            seen.add(key)
+            if quote := quotable(p.text[a:b]):
+                out.append(Candidate(p, i, p.text[a:b], quote))
+        for at, cell, quote in (tables or {}).get(p.hit.doc_id, []):
+            if p.start <= at < p.start + len(p.text) and (key := (p.hit.doc_id, "cell", quote)) not in seen:
+                seen.add(key)
+                index = max((i for i, (a, _) in enumerate(p.spans) if p.start + a <= at), default=0)
+                out.append(Candidate(p, index, cell, quote, cell=True))
+    return out
+
+
+def _words_share(words: dict[str, float], texts: list[str], skip: list[set[str]] | None = None) -> list[float]:
+    """IDF-weighted share of the question's words (each once, however many
+    characters it has) that each text says; `skip`: words left out per text."""
+    n = len(texts)
+    idf = {w: v * math.log(1 + (n + 1) / (1 + sum(w in t for t in texts))) for w, v in words.items()}
+    out = []
+    for i, t in enumerate(texts):
+        kept = {w: v for w, v in idf.items() if not skip or w not in skip[i]}
+        total = sum(kept.values())
+        out.append(sum(v for w, v in kept.items() if w in t) / total if total else 0.0)
+    return out
+
+
+def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, float],
+            q_vector: np.ndarray | None, vectors: list | None, q_words: dict[str, float] | None = None) -> None:
+    """Fill in every candidate's features (in FEATURES order). `q_words`: the
+    question's salient words (folded), each with its weight."""
+    if not pool:
+        return
+    q_words = q_words or {}
+    folded = [fold(c.quote) for c in pool]
+    words = _words_share(q_words, folded)
+    # Words of the document's title name its topic: they choose the document, not the sentence.
+    titled = [{w for w in q_words if w in fold(c.passage.hit.title)} for c in pool]
+    focus = _words_share(q_words, folded, titled)
+    sets = [set(terms(c.quote)) for c in pool]
+    n = len(pool)
+    idf = {t: w * math.log(1 + (n + 1) / (1 + sum(t in s for s in sets))) for t, w in q_terms.items()}
+    total = sum(idf.values()) or 1.0
+
+    def lex(s: set) -> float:
+        return sum(v for t, v in idf.items() if t in s) / total
+
+    lexes = [lex(s) for s in sets]
+    chars = {t: v for t, v in idf.items() if len(t) == 1}
+    char_total = sum(chars.values()) or 1.0
+    runs = [run_share(question, c.quote) for c in pool]
+    around: dict[tuple[int, int], float] = {}  # lexical match of a passage's sentences by place
+
+    def lex_at(c: Candidate, i: int) -> float:
+        if not 0 <= i < len(c.passage.spans):
+            return 0.0
+        key = (id(c.passage), i)
+        if key not in around:
+            a, b = c.passage.spans[i]
+            around[key] = lex(set(terms(c.passage.text[a:b])))
+        return around[key]
+
+    passage_lex: dict[int, float] = {}
+    for c in pool:
+        if id(c.passage) not in passage_lex:
+            passage_lex[id(c.passage)] = lex(set(terms(c.passage.text)))
+    dense = np.zeros(n)
+    if q_vector is not None and vectors is not None:
+        dense = np.array([float(np.dot(q_vector, v)) for v in vectors])
+    top_score = max((c.passage.hit.score for c in pool), default=1.0) or 1.0
+    asker = _language(question)
+    max_lex, max_dense, max_run = max(lexes), float(dense.max()), max(runs)
+    max_words, max_focus = max(words), max(focus)
+    for c, lx, dn, run, terms_of, wd, fc in zip(pool, lexes, dense, runs, sets, words, focus):
+        has = carries(c.quote, kind) if kind else None
+        cross = float(_language(c.quote) != asker)
+        c.features = np.array([
+            1.0, lx, lx - max_lex, passage_lex[id(c.passage)], lex_at(c, c.index - 1), lex_at(c, c.index + 1),
+            max_lex, sum(v for t, v in chars.items() if t in terms_of) / char_total, run, run - max_run,
+            wd, wd - max_words, fc, fc - max_focus,
+            dn, dn - max_dense, max_dense, 1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
+            float(has is True), float(has is False), cross, cross * dn, cross * lx,
+            math.log1p(len(c.quote)) / 5])
+
+
+def folded_quotes(pool: list[Candidate]) -> list[str]:
+    """The strings whose vectors indexing cached (the model reads folded script)."""
+    return [to_simplified(c.quote) for c in pool]
