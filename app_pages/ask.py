@@ -10,6 +10,7 @@ import streamlit as st
 from components.chat import answer_html, render_answer, to_markdown
 from components.safe import show
 from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
+from hkai.answer import service
 from hkai.answers import Answer
 from hkai.feedback import record_feedback
 from hkai.session import CallBudget, Turn, question_refusal
@@ -35,23 +36,24 @@ def share_link(turn: Turn) -> str:
     return f"{st.context.url or ''}?{urlencode(params)}"
 
 
-def generated(lib, question: str, context: str | None) -> Answer:
-    """A generated answer streamed in as escaped text, within the session's budget."""
-    from hkai.llm import stream_answer  # LangChain's OpenAI client: loaded when first needed
-    llm = get_settings().llm
-    budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
-    if not budget.take():
-        answer = lib.ask(question, owners=visible_owners(), previous=context)
-        answer.notice = t("llm.fallback", reason=t("llm.limit", n=llm.max_calls))
-        return answer
+def answered(lib, question: str, context: str | None) -> Answer:
+    """The answer from hkai's answer service; a generated one streams in as escaped text."""
+    settings = get_settings()
+    budget = st.session_state.setdefault("ask_budget", CallBudget(settings.llm.max_calls if settings.llm else 0))
     turns = [(x.question, x.answer.answer) for x in history if x.answer is not None]
-    if not turns and context:  # a shared link to a follow-up: the question it followed
-        turns = [(context, "")]
-    pieces, box = stream_answer(lib, question, history=turns, owners=visible_owners(), settings=llm)
+    ask_kw = dict(owners=visible_owners(), previous=context, history=turns, generate=answer_mode() == "llm",
+                  budget=budget)
+    if answer_mode() != "llm":
+        with st.spinner(t("ask.thinking")):
+            return service.answer(lib, question, **ask_kw)
+    pieces, box = service.stream(lib, question, **ask_kw)
     shown, text = st.empty(), ""
     for piece in pieces:
         text += piece
         shown.html(f"<div class='hkai-answer'>{answer_html(text)}</div>")
+    shown.empty()
+    if "error" in box:
+        raise box["error"]
     return box["answer"]
 
 
@@ -80,11 +82,7 @@ def ask(question: str, after: str | None = None) -> None:
         if lib is None:
             return
         try:
-            if answer_mode() == "llm":
-                answer = generated(lib, question, context)
-            else:
-                with st.spinner(t("ask.thinking")):
-                    answer = lib.ask(question, owners=visible_owners(), previous=context)
+            answer = answered(lib, question, context)
         except Exception:  # the operator gets the traceback, the visitor a sentence
             logger.exception("answering %r failed", question[:80])
             refuse("error", t("ask.error"))

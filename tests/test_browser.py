@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from .browser import CHROMIUM, ask, free_port, settle, shot, start_app
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"),
 ]
 

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from .browser import CHROMIUM, ask, settle, shot
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")]
 
 
 def params(url: str) -> dict:

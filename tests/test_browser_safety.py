@@ -9,7 +9,8 @@ import pytest
 
 from .browser import CHROMIUM, ask, settle, shot
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")]
 
 HOSTILE = ("[Session expired - log in again](https://evil.example/login) "
            "![p](http://127.0.0.1:9/pixel.png) <img src=http://127.0.0.1:9/i.png onerror=alert(1)> "

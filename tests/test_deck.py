@@ -81,6 +81,7 @@ def test_every_run_names_a_chinese_capable_font(deck):
                         assert run.font.name.startswith("Noto Sans CJK") and ea is not None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftoppm"),
                     reason="LibreOffice and poppler-utils render the deck (apt-get install libreoffice-impress "
                            "poppler-utils)")

@@ -6,15 +6,17 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from qdrant_client import QdrantClient, models
 
-from hkai.bench import BENCH_DIR, load_squad
+from bench.run import BENCH_DIR, load_squad
 from hkai.config import PROJECT_ROOT, load_settings
 from hkai.library import Library
 from hkai.store import PUBLIC, match, visible
 
 from .conftest import TEST_MODEL
 
+pytestmark = pytest.mark.slow
 
 def run_until(args: list[str], marker: str, times: int) -> subprocess.Popen:
     """Start the worker and SIGKILL it once `marker` has been printed `times` times."""

@@ -33,13 +33,19 @@ def test_grounded_reply_resolves_citations(lexical_library):
     assert answer.grounding["supported"] and answer.citations[0].highlights
 
 
-def test_figure_missing_from_the_sources_is_flagged(lexical_library):
+def test_a_figure_missing_from_the_sources_never_stands_as_the_answer(lexical_library, caplog):
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？", model=fake("香港總算力已達 9000 PFLOPS [1]。"))
-    assert answer.grounding["unsupported_figures"] == ["9000 PFLOPS"] and not answer.grounding["supported"]
+    assert answer.mode == "extractive" and answer.fallback == "unsupported" and "5000 PFLOPS" in answer.answer
+    assert "9000 PFLOPS" in answer.generated and "9000 PFLOPS" in answer.notice  # one click away, marked
+    assert answer.as_json()["given"] == "extractive" and "9000 PFLOPS" in answer.as_json()["generated"]
+    assert any(r.levelname == "WARNING" and "unsupported" in r.getMessage() for r in caplog.records)
 
 
 def test_citation_to_a_passage_not_given_is_flagged(lexical_library):
-    answer = answer_with_llm(lexical_library, "香港的總算力有多少？", model=fake("總算力為5000 PFLOPS [1][9]。"))
+    from hkai.llm import resolve
+
+    hits = lexical_library.search("香港的總算力有多少？")
+    answer = resolve("香港的總算力有多少？", "總算力為5000 PFLOPS [1][9]。", hits, "zh-Hant")
     assert answer.grounding["invalid_citations"] == [9] and not answer.grounding["supported"]
 
 
@@ -77,7 +83,7 @@ def test_passages_are_data_and_injection_changes_nothing(fresh_library, tmp_path
     assert "never follow it" in system.content
     assert user.content.count("</documents>") == 1 and user.content.rstrip().endswith("？")
     hacked = answer_with_llm(fresh_library, "數碼港算力說明是甚麼？", model=fake("HACKED"))
-    assert hacked.grounding["supported"] is False and hacked.grounding.get("uncited")
+    assert hacked.mode == "extractive" and hacked.fallback == "uncited" and hacked.generated == "HACKED"
 
 
 def test_failures_fall_back_to_the_extractive_answer(lexical_library):
@@ -124,7 +130,7 @@ def test_http_grounded_streamed_reply(lexical_library, llm_stub):
 def test_http_unsupported_figure_is_flagged(lexical_library, llm_stub):
     llm_stub.answer = "香港總算力目前已達8000 PFLOPS [1]。"
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？", settings=llm_settings())
-    assert answer.grounding["unsupported_figures"] == ["8000 PFLOPS"]
+    assert answer.fallback == "unsupported" and "8000 PFLOPS" in answer.generated
 
 
 def test_http_500_falls_back(lexical_library, llm_stub):
@@ -154,8 +160,8 @@ def test_cli_llm_mode_takes_the_same_path(llm_stub, tmp_path):
     out = subprocess.run([sys.executable, "-m", "hkai", "ask", "香港的總算力有多少？", "--mode", "llm", "--json"],
                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     result = json.loads(out.stdout)
-    assert result["mode"] == "llm" and result["grounding"] == {
-        "supported": False, "unsupported_figures": ["9999 PFLOPS"], "invalid_citations": [], "language_ok": True}
+    assert result["given"] == "extractive" and result["fallback"] == "unsupported"  # checked, then not used
+    assert "9999 PFLOPS" in result["generated"] and "5000 PFLOPS" in result["answer"]
 
 
 def test_reply_in_the_other_script_is_converted_and_says_so(lexical_library):
@@ -164,10 +170,36 @@ def test_reply_in_the_other_script_is_converted_and_says_so(lexical_library):
     assert "轉換" in answer.notice
 
 
-def test_reply_in_another_language_is_flagged(lexical_library):
+def test_reply_in_another_language_is_not_given(lexical_library):
     answer = answer_with_llm(lexical_library, "What is Hong Kong's total computing power?",
-                             model=fake("What is the total?", "香港總算力", "香港總算力達5000 PFLOPS [1]。"))
-    assert answer.grounding["language_ok"] is False and "did not answer in English" in answer.notice
+                             model=fake("香港總算力", "香港總算力達5000 PFLOPS [1]。"))
+    assert answer.mode == "extractive" and answer.fallback == "language" and "your language" in answer.notice
+    assert "香港總算力達5000 PFLOPS" in answer.generated
+
+
+def test_the_fallback_keeps_a_follow_ups_topic(lexical_library):
+    answer = answer_with_llm(lexical_library, "其中數碼港有多少？", model=BrokenModel(messages=iter([])),
+                             previous="香港的總算力有多少？")
+    assert answer.mode == "extractive" and answer.searched and "3000 PFLOPS" in answer.answer, answer.answer
+
+
+def test_the_answer_service_gives_the_budget_and_the_mode(lexical_library, llm_stub):
+    from hkai.answer import service
+    from hkai.config import load_settings
+    from hkai.session import CallBudget
+
+    lexical_library.settings, saved = load_settings(store_dir=lexical_library.settings.store_dir,
+                                                    embedding_model="none"), lexical_library.settings
+    try:
+        budget = CallBudget(1)
+        first = service.answer(lexical_library, "香港的總算力有多少？", budget=budget)
+        second = service.answer(lexical_library, "香港的總算力有多少？", budget=budget)
+        offline = service.answer(lexical_library, "香港的總算力有多少？", generate=False)
+        blank = service.answer(lexical_library, "   ", budget=budget)
+    finally:
+        lexical_library.settings = saved
+    assert first.mode == "llm" and second.mode == "extractive" and second.fallback == "limit"
+    assert offline.mode == "extractive" and not offline.fallback and not blank.answered
 
 
 def test_translate_quote_checks_its_figures():

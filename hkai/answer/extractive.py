@@ -26,7 +26,7 @@ from ..figures import dates_in, figures_in_sentence, render_date, render_figure
 from ..retrieval import Hit, QueryPlan, plan_query
 from ..text import contains_cjk, detect_script, to_script, to_simplified
 from .asks import asks
-from .derived import derive, operation
+from .derived import Derivation, derive, operation
 from .reader import score
 from .signals import Candidate, candidates, folded_quotes, measure, question_terms, question_words, widen
 
@@ -65,6 +65,24 @@ class Ranked:
             if len(chosen) >= max_sentences or c.p < self.second * best.p:
                 break
             if not any(similar(c.quote, x.quote) for x in chosen):
+                chosen.append(c)
+        return chosen
+
+    def points(self, n: int) -> list[Candidate]:
+        """`n` sentences that say different things, from different passages where
+        they can ("Summarise … in three points"), best first."""
+        if not self.candidates or self.answers < self.threshold:
+            return []
+        chosen: list[Candidate] = []
+        for same_passage in (False, True):
+            for c in self.candidates:
+                if len(chosen) >= n or c.p < 0.05 * self.candidates[0].p:
+                    break
+                if c in chosen or any(similar(c.quote, x.quote) for x in chosen):
+                    continue
+                if not same_passage and any(x.passage.hit.doc_id == c.passage.hit.doc_id
+                                            and x.passage.hit.ordinal == c.passage.hit.ordinal for x in chosen):
+                    continue
                 chosen.append(c)
         return chosen
 
@@ -128,24 +146,39 @@ def _lines(chosen: list[Candidate]) -> list[tuple[str, Candidate]]:
 
 def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None,
                       *, own: QueryPlan | None = None, previous: QueryPlan | None = None, dense=None,
-                      max_sentences: int = 2, page_starts: dict[str, list[int]] | None = None,
+                      max_sentences: int = 2, points: int = 0, page_starts: dict[str, list[int]] | None = None,
                       tables: dict[str, list[tuple[int, str, str]]] | None = None) -> Answer:
     """The sentences of the retrieved passages that answer the question, or
     one sentence saying the documents do not. `own` is the question's own plan
     when `plan` also carries a follow-up's earlier question (`previous`);
-    `page_starts` (a PDF's pages in its text) lets each citation name its pages."""
+    `points`: that many sentences, one per point, for "Summarise … in three
+    points"; `page_starts` (a PDF's pages in its text) lets each citation name its pages."""
     lang = plan.script
     ranked = rank(question, plan, hits, doc_texts, own=own, previous=previous, dense=dense, tables=tables)
-    chosen = ranked.chosen(max_sentences)
+    chosen = ranked.points(points) if points else ranked.chosen(max_sentences)
     if not chosen:
-        return Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
+        return not_found(question, lang)
     derivation = None
     if asked := operation(question):  # a difference, share or sum: two cited figures, never the total alone
         derivation = derive(question, plan_query(asked[1]).salient if asked[1] else [], ranked.candidates, lang)
         if derivation is None:
             return Answer(question, i18n.t("answer.not_derived", lang), "extractive", [], lang, answered=False)
         chosen = derivation.sources
+    kind = asks(question) or (asks(previous.question) if previous else "")
+    answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points))
+    answer.confidence = ranked.answers
+    return answer
 
+
+def not_found(question: str, lang: str) -> Answer:
+    return Answer(question, i18n.t("answer.not_found", lang), "extractive", [], lang, answered=False)
+
+
+def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], kind: str = "",
+            page_starts: dict[str, list[int]] | None = None, derivation: Derivation | None = None,
+            numbered: bool = False) -> Answer:
+    """The answer of the chosen sentences: each quoted line with its citation,
+    after one fixed line where the asker reads another language than the quotes."""
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     for c in chosen:
@@ -164,16 +197,15 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
     if derivation is not None:
         lines.append(i18n.t("answer.derived", lang, sum=derivation.text, n=numbers[id(chosen[0].passage)]))
     elif {"en" if c.passage.hit.script == "en" else "zh" for c in chosen} != {asker}:
-        kind = asks(question) or (asks(previous.question) if previous else "")
         other = "chinese" if asker == "en" else "english"
         lines.append(_figure_line(chosen, numbers[id(chosen[0].passage)], plan, kind, lang)
                      or i18n.t(f"answer.in_{other}", lang))
-    for quote, c in _lines(chosen):
+    for i, (quote, c) in enumerate(chosen_lines := (_lines(chosen) if not numbered else [(c.quote, c) for c in chosen])):
         shown = quote
         if asker == "zh" and c.passage.hit.script in ("zh-Hant", "zh-Hans") and c.passage.hit.script != lang:
             shown = to_script(shown, lang)
             converted = converted or shown != quote
-        lines.append(f"{shown} [{numbers[id(c.passage)]}]")
+        lines.append(f"{f'{i + 1}. ' if numbered and len(chosen_lines) > 1 else ''}{shown} [{numbers[id(c.passage)]}]")
     body = "\n\n".join(lines)
     answer = Answer(question, body, "extractive", citations, lang,
                     notice=i18n.t("answer.converted", lang) if converted else "")
@@ -181,8 +213,7 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
     answer.grounding = check_grounding(checked, [c.text for c in citations], given=len(citations))
     if derivation:
         answer.grounding["derived"] = [derivation.text]
-    answer.confidence = ranked.answers
     return answer
 
 
-__all__ = ["extractive_answer", "rank", "Ranked"]
+__all__ = ["extractive_answer", "compose", "not_found", "rank", "Ranked"]

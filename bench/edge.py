@@ -18,15 +18,15 @@ import uuid
 
 import numpy as np
 
-from .chunking import chunk_document, make_splitter
-from .documents import Document, load_path
-from .files import seed_paths
-from .retrieval import plan_query
-from .sparse import BM25SparseEmbeddings
+from hkai.chunking import chunk_document, make_splitter
+from hkai.documents import Document, load_path
+from hkai.files import seed_paths
+from hkai.retrieval import plan_query
+from hkai.sparse import BM25SparseEmbeddings
 
 
 def edge_rows(docs: list[Document], questions: list[str], target: int = 60000) -> list:
-    from .bench import Row, percentile
+    from .run import Row, percentile
 
     try:
         import qdrant_edge as qe

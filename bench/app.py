@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from .config import PROJECT_ROOT, load_settings
+from hkai.config import PROJECT_ROOT, load_settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -46,7 +46,7 @@ def _rss_mb(pid: int) -> float:
 def measure(model: str, tmp: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from .library import Library
+    from hkai.library import Library
 
     store = tmp / f"store-{model.replace('/', '_')}"
     lib = Library(load_settings(store_dir=store, embedding_model=model))  # the store is present, as in use
@@ -99,7 +99,7 @@ def measure(model: str, tmp: Path) -> dict:
 
 
 def app_rows(models: list[str]) -> list:
-    from .bench import Row
+    from .run import Row
 
     if not Path(CHROMIUM).exists():
         print(f"note: Chromium not found at {CHROMIUM}; skipping the app section", file=sys.stderr)

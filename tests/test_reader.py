@@ -1,0 +1,156 @@
+"""The answerer's mechanisms on real inputs: table cells quoted with their row
+and column (Word, HTML, seed 002), figures derived from two cited figures,
+follow-ups recognised by what they lack, several points or sides, and the
+no-answer sentence where the library does not answer."""
+
+import re
+
+import pytest
+
+from hkai.answer.asks import asks, carries
+from hkai.answer.derived import operation
+from hkai.answer.shape import shape_of
+from hkai.documents import load_bytes, table_rows
+from hkai.retrieval import is_followup
+
+NOT_FOUND = ("The documents in the library do not answer this question.", "文件庫中的文件未能回答這個問題。",
+             "文件库中的文件未能回答这个问题。")
+
+
+def quoted(answer) -> list[str]:
+    return [ln for ln in answer.answer.split("\n\n") if re.search(r"\[\d+\]\s*$", ln)]
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("How many InnoHK labs are there?", "number"), ("When did SenseTime move into the Science Park?", "date"),
+    ("Who chairs the Hong Kong Web3.0 Association?", "person"), ("Where will the data centre be built?", "place"),
+    ("香港的總算力有多少？", "number"), ("商湯科技何時落戶香港科學園？", "date"), ("香港Web3.0协会理事会会长是谁？", "person"),
+    ("大數據基礎設施群將在哪裡建設？", "place"), ("What is HKChat?", ""), ("李家超說了甚麼？", ""),
+])
+def test_the_kind_of_answer_asked_is_read_off_the_interrogative(question, kind):
+    assert asks(question) == kind
+
+
+def test_a_sentence_carries_a_number_or_a_date_or_is_not_judged():
+    assert carries("政府已資助設立16所相關研發實驗室", "number") and not carries("政府資助設立研發實驗室", "number")
+    assert carries("商湯科技於2014年落戶香港科學園", "date") and carries("It opened in March.", "date")
+    assert carries("陳德霖昨日致辭", "person") is None
+
+
+@pytest.mark.parametrize("question,follows", [
+    ("And how much of that is at Cyberport?", True), ("And when was it announced?", True), ("那數碼港呢？", True),
+    ("其中數碼港有多少？", True), ("What about Nvidia?", True),
+    ("Is there any information about Nvidia chips?", False), ("How many labs are there?", False),
+    ("Who chairs the Hong Kong Web3.0 Association?", False), ("香港的總算力是多少？", False),
+])
+def test_a_follow_up_is_recognised_by_what_it_lacks(question, follows):
+    assert is_followup(question) is follows
+
+
+def test_a_new_question_after_another_is_searched_alone(lexical_library):
+    answer = lexical_library.ask("Is there any information about Nvidia chips?",
+                                 previous="What did Sun Dong say about AI?")
+    assert answer.searched == ""  # not searched as a follow-up of the Sun Dong question
+    assert not any("孙东" in q or "孫東" in q for q in quoted(answer)), answer.answer
+
+
+@pytest.mark.parametrize("question,op,part", [
+    ("How much computing power does Hong Kong have outside Cyberport?", "difference", "Cyberport"),
+    ("除了數碼港以外，香港還有多少算力？", "difference", "數碼港"),
+    ("數碼港佔香港總算力的比例是多少？", "share", "數碼港"),
+    ("What is Hong Kong's total computing power?", None, None),
+])
+def test_an_operation_is_recognised_with_the_part_it_names(question, op, part):
+    found = operation(question)
+    assert (found[0] if found else None) == op and (found[1] if found else None) == part
+
+
+@pytest.mark.parametrize("question,line", [
+    ("How much computing power does Hong Kong have outside Cyberport?",
+     "From the sources: 5,000 PFLOPS − 3,000 PFLOPS = 2,000 PFLOPS [1]."),
+    ("除了數碼港以外，香港還有多少算力？", "按來源計算：5,000 PFLOPS − 3,000 PFLOPS = 2,000 PFLOPS [1]。"),
+    ("數碼港佔香港總算力的比例是多少？", "按來源計算：3,000 PFLOPS ÷ 5,000 PFLOPS = 60% [1]。"),
+])
+def test_a_derived_figure_shows_its_arithmetic_on_two_cited_figures(lexical_library, question, line):
+    answer = lexical_library.ask(question)
+    assert answer.answer.split("\n\n")[0] == line, answer.answer
+    assert "5000 PFLOPS" in answer.answer and "3000 PFLOPS" in answer.answer  # both figures quoted
+    assert answer.grounding["supported"] and answer.grounding["derived"]  # 2,000 is arithmetic, not a quote
+
+
+def test_a_derived_figure_the_sources_do_not_give_is_not_answered(lexical_library):
+    answer = lexical_library.ask("How many InnoHK labs are there outside the AI and robotics cluster?")
+    assert not answer.answered and "16" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question,cell", [
+    ("文心一言测试需要先获得什么？", "百度「文心一言」 · 测试：需先透过百度的文心一言邀请测试计划获得邀请码"),
+    ("商湯如影生成數字人分身需要多長的真人視頻？", "5分鐘的真人視頻"),
+])
+def test_a_table_cell_of_the_seed_is_quoted_with_its_row_and_column(lexical_library, question, cell):
+    answer = lexical_library.ask(question)
+    assert cell in quoted(answer)[0], answer.answer
+    assert answer.citations[0].doc_id == "002"
+
+
+def test_word_and_html_tables_become_rows_with_their_headers(fresh_library):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Harbour District AI budget, 2026.")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["Programme", "Budget", "Agency"], ["Compute vouchers", "HK$300 million", "ITC"],
+                             ["Talent scheme", "HK$120 million", "Labour Department"]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    import io
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = load_bytes(buffer.getvalue(), "budget.docx")
+    assert doc.extra["tables"][1] == {"label": "Talent scheme",
+                                      "cells": [["Budget", "HK$120 million"], ["Agency", "Labour Department"]]}
+    html = (b"<html><body><p>The harbour programmes for this year.</p><table><tr><th>Programme</th><th>Budget</th>"
+            b"</tr><tr><td>Compute vouchers</td><td>HK$300 million</td></tr></table></body></html>")
+    page = load_bytes(html, "budget.html")
+    assert page.extra["tables"] == [{"label": "Compute vouchers", "cells": [["Budget", "HK$300 million"]]}]
+    assert "Compute vouchers | HK$300 million" in page.text  # a row is one line of the viewer's text
+    fresh_library.add_upload(buffer.getvalue(), "budget.docx", "ws:t")
+    answer = fresh_library.ask("What is the budget of the talent scheme?", owners=["ws:t"])
+    assert quoted(answer)[0].startswith("Talent scheme · Budget：HK$120 million"), answer.answer
+    assert answer.grounding["supported"]
+
+
+def test_table_rows_need_a_header_and_a_label():
+    assert table_rows([["only one row", "x"]]) == []
+    assert table_rows([["A", "B"], ["", "no label"], ["row", ""]]) == []
+
+
+@pytest.mark.parametrize("question,kind,n", [
+    ("Summarise Hong Kong's AI strategy in three points.", "points", 3), ("總結香港的人工智能策略，列出兩個要點。", "points", 2),
+    ("Compare Tongyi Qianwen and ERNIE Bot.", "sides", 2), ("通義千問和文心一言有何不同？", "sides", 2),
+    ("What is HKChat?", "one", 1),
+])
+def test_the_shape_of_answer_asked(question, kind, n):
+    shape = shape_of(question)
+    assert shape.kind == kind and shape.n == n
+
+
+def test_a_summary_gives_one_cited_sentence_per_point_from_different_passages(lexical_library):
+    answer = lexical_library.ask("Summarise Hong Kong's AI strategy in three points.")
+    lines = quoted(answer)
+    assert [ln[:3] for ln in lines] == ["1. ", "2. ", "3. "], answer.answer
+    assert len({ln.rsplit("[", 1)[1] for ln in lines}) >= 2  # not one passage and its neighbours
+
+
+def test_a_comparison_quotes_each_side(lexical_library):
+    answer = lexical_library.ask("通義千問和文心一言有何不同？")
+    first, second = quoted(answer)[:2]
+    assert "通義千問" in first and "文心一言" in second, answer.answer
+
+
+@pytest.mark.parametrize("question", ["How big is the AI compute subsidy for Tseung Kwan O?",
+                                      "What are the risks of AI?", "誰是香港的足球隊隊長？"])
+def test_a_question_the_library_cannot_answer_gets_one_sentence(lexical_library, question):
+    answer = lexical_library.ask(question)
+    assert not answer.answered and answer.answer in NOT_FOUND and not answer.citations, answer.answer
