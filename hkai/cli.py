@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import logs
 from .config import load_settings
 from .i18n import pages as page_label
 from .store import StoreLockedError
@@ -175,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("--store", help="store folder (default: HKAI_STORE or .hkai-store)")
         p.add_argument("--json", action="store_true", help="one JSON object per line")
+        p.add_argument("--verbose", action="store_true",
+                       help="every log record with its traceback (also HKAI_LOG_LEVEL=DEBUG)")
         return p
 
     p = common(sub.add_parser("index", help="index files or folders (default: seeds/)"))
@@ -209,8 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    summary = logs.setup(args.verbose, load_settings().log_level)
     try:
         return args.func(args)
     except StoreLockedError as exc:
@@ -218,3 +220,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    finally:
+        if summary is not None and (line := summary.line()):
+            print(line, file=sys.stderr)

@@ -108,6 +108,7 @@ class Settings:
     llm: LLMSettings | None = None
     # Passage and sentence vectors cached by content (HKAI_EMBEDDING_CACHE); default: in the store folder.
     embedding_cache: Path | None = None
+    log_level: str = ""  # HKAI_LOG_LEVEL: the CLI's console (DEBUG: every record with its traceback)
 
     @property
     def embedding_cache_file(self) -> Path:
@@ -167,6 +168,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         hf_endpoint=env.get("HF_ENDPOINT") or "https://huggingface.co",
         llm=llm_settings(env),
         embedding_cache=Path(env["HKAI_EMBEDDING_CACHE"]).expanduser() if env.get("HKAI_EMBEDDING_CACHE") else None,
+        log_level=env.get("HKAI_LOG_LEVEL", ""),
     )
     if "store_dir" in overrides:  # a folder given in code (or by --store) also holds the feedback file
         overrides["store_dir"] = Path(overrides["store_dir"]).expanduser()

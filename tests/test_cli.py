@@ -116,3 +116,21 @@ def test_answers_from_a_pdf_name_the_page(tmp_path):
     assert "March 2024" in out.stdout and "survey.pdf, p. 3)" in out.stdout, out.stdout
     answer = json.loads(run("ask", "When did the survey team publish its findings?", "--json", store=store).stdout)
     assert answer["citations"][0]["pages"] == [3, 3]
+
+
+def test_index_of_malformed_pdfs_says_one_line_per_file_and_no_traceback(tmp_path):
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    (folder / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\nxref\ntrailer\n")
+    (folder / "noise.pdf").write_bytes(bytes(range(256)) * 2)
+    (folder / "header.pdf").write_bytes(b"%PDF-1.7 broken")
+    env = {**os.environ, "HKAI_EMBEDDING_MODEL": "none"}
+    out = subprocess.run([sys.executable, "-m", "hkai", "index", str(folder), "--store", str(tmp_path / "s")],
+                         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and "WARNING pypdf" not in out.stderr
+    failed = [ln for ln in out.stderr.splitlines() if ln.startswith("failed ")]
+    assert len(failed) == 3 and all(": the PDF is damaged and cannot be read" in ln for ln in failed), out.stderr
+    assert "--verbose shows them" in out.stderr
+    loud = subprocess.run([sys.executable, "-m", "hkai", "index", str(folder), "--store", str(tmp_path / "t"),
+                           "--verbose"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "WARNING pypdf" in loud.stderr and "held back" not in loud.stderr

@@ -185,7 +185,9 @@ def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], 
         p = c.passage
         if id(p) not in numbers:
             numbers[id(p)] = len(numbers) + 1
-            citations.append(Citation.of(p.hit, numbers[id(p)], text=p.text, start=p.start))
+            own_pages = bool((page_starts or {}).get(p.hit.doc_id))  # then the quotes' pages, not the chunk's
+            citations.append(Citation.of(p.hit, numbers[id(p)], text=p.text, start=p.start,
+                                         **({"pages": []} if own_pages else {})))
         cited = citations[numbers[id(p)] - 1]
         cited.highlights.append(c.quote)
         if starts := (page_starts or {}).get(p.hit.doc_id):  # the pages of the quoted sentences
