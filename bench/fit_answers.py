@@ -41,6 +41,7 @@ from .seeds import seed_answer_set
 # lexical mode cannot match English questions to Chinese passages, so it is not held to a share there.
 MAX_REFUSED = {"dense": {"xquad_public en->zh-Hant": 0.12}, "lexical": {"xquad_public en->zh-Hant": 1.0}}
 MAX_REFUSED_SAME_LANGUAGE = 0.04
+LENGTH = FEATURES.index("length")
 
 
 @dataclass
@@ -145,7 +146,7 @@ def simulate(rows: list[Asked], weights: np.ndarray, threshold: float, second: f
     out: dict[str, dict] = {}
     mask = _mask(dense)
     for r in rows:
-        g = out.setdefault(r.group, {"n": 0, "gold": 0, "refused": 0, "probes": 0, "abstained": 0})
+        g = out.setdefault(r.group, {"n": 0, "gold": 0, "refused": 0, "probes": 0, "abstained": 0, "lengths": []})
         p = probabilities(r.features * mask @ weights) if len(r.labels) else np.zeros(0)
         order = np.argsort(-p)
         answered = len(p) and p.sum() >= threshold
@@ -158,14 +159,23 @@ def simulate(rows: list[Asked], weights: np.ndarray, threshold: float, second: f
         if answered:
             chosen = [order[0]] + [i for i in order[1:2] if p[i] >= second * p[order[0]]]
             g["gold"] += bool(r.labels[chosen].max() > 0)
+            g["lengths"].append(float(sum(np.expm1(5 * r.features[i, LENGTH]) for i in chosen)))
     return out
 
 
+MIN_ABSTAINED = 0.88  # of the Chinese probes (the floor is 0.85)
+MAX_MEDIAN_CHARS = 150  # the answer's median length (the floor allows about 160)
+
+
 def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool) -> tuple[float, float, dict]:
+    """The threshold and second-sentence share with the most gold answers in
+    the answer, keeping refusals within MAX_REFUSED, the Chinese probes'
+    abstentions over MIN_ABSTAINED (where that can be had) and the median
+    answer under MAX_MEDIAN_CHARS."""
     best = None
     limits = MAX_REFUSED["dense" if dense else "lexical"]
     for threshold in np.arange(0.02, 0.99, 0.01):
-        for second in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+        for second in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01):
             groups = simulate(rows, weights, threshold, second, dense)
             answerable = [g for g in groups.values() if g["n"]]
             if any(g["refused"] / g["n"] > limits.get(name, MAX_REFUSED_SAME_LANGUAGE)
@@ -173,14 +183,18 @@ def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool) -> tuple[floa
                 continue
             if groups.get("seeds", {}).get("refused"):
                 continue
-            probes = [g for g in groups.values() if g["probes"]]
-            abstained = np.mean([g["abstained"] / g["probes"] for g in probes]) if probes else 0.0
-            gold = np.mean([g["gold"] / g["n"] for g in answerable])
-            length = 1.0 if second > 1 else 0.0  # fewer sentences, when all else is equal
-            key = (round(abstained, 2), round(gold, 3), length)
+            chinese = [g for name, g in groups.items() if g["probes"] and name in PROBES and PROBES[name]]
+            abstained = min(g["abstained"] / g["probes"] for g in chinese) if chinese else 1.0
+            lengths = [x for g in answerable for x in g["lengths"]]
+            if lengths and np.median(lengths) > MAX_MEDIAN_CHARS:
+                continue
+            gold = np.mean([g["gold"] / g["n"] for name, g in groups.items() if g["n"] and name != "seeds"])
+            key = (abstained >= MIN_ABSTAINED, round(gold, 3), round(abstained, 3), second)
             if best is None or key > best[0]:
                 best = (key, float(threshold), float(second), groups)
     assert best is not None, "no threshold keeps refusals within MAX_REFUSED"
+    for g in best[3].values():
+        g["median_chars"] = float(np.median(g.pop("lengths"))) if g.get("lengths") else 0.0
     return best[1], best[2], best[3]
 
 

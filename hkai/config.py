@@ -52,6 +52,7 @@ class LLMSettings:
     provider: str = "custom"
     timeout: float = 30.0
     max_calls: int = 30  # per session, for public links
+    max_tokens: int = 600  # of one generated answer (HKAI_LLM_MAX_TOKENS); past it the answer ends with "…"
 
     @property
     def label(self) -> str:
@@ -84,7 +85,8 @@ def llm_settings(env: Mapping[str, str] | None = None) -> LLMSettings | None:
     return LLMSettings(base_url=base_url, model=model, api_key=key,
                        provider=(env.get("HKAI_LLM_PROVIDER") or "custom").lower(),
                        timeout=float(env.get("HKAI_LLM_TIMEOUT") or 30),
-                       max_calls=int(env.get("HKAI_LLM_MAX_CALLS") or 30))
+                       max_calls=int(env.get("HKAI_LLM_MAX_CALLS") or 30),
+                       max_tokens=int(env.get("HKAI_LLM_MAX_TOKENS") or 600))
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=settings.api_key,
-                      timeout=settings.timeout, max_retries=0, temperature=0.1)
+                      timeout=settings.timeout, max_retries=0, temperature=0.1, max_tokens=settings.max_tokens)
 
 
 class LLMUnavailable(Exception):
@@ -139,8 +139,34 @@ def _shares_figure(a: str, b: str) -> bool:
     return any(f in normalise_figure(a) for f in figs)
 
 
+_MARKER = re.compile(r"[\[【［(（]\s*(\d{1,2}(?:\s*[,，、;；\-–]\s*\d{1,2})*)\s*[\]】］)）]")
+_HALF_MARKER = re.compile(r"\s*[\[【［(（]\s*[\d,，、\s]*$")
+
+
+def normalise_citations(text: str) -> str:
+    """Markers as real models write them ([1], 【1】, (1), （2）, [1, 2], [1-3], [1][2])
+    as [1], [1][2] …: what the citations are resolved from."""
+    def one(m: re.Match) -> str:
+        numbers: list[int] = []
+        for part in re.split(r"\s*[,，、;；]\s*", m.group(1)):
+            if re.fullmatch(r"\d+\s*[\-–]\s*\d+", part):
+                a, b = (int(x) for x in re.split(r"\s*[\-–]\s*", part))
+                numbers += list(range(a, b + 1)) if 0 < b - a < 10 else [a, b]
+            else:
+                numbers.append(int(part))
+        return "".join(f"[{n}]" for n in numbers)
+
+    return _MARKER.sub(one, text)
+
+
+def cut_short(text: str) -> str:
+    """A reply stopped at the token limit: no half marker at its end, and a visible "…"."""
+    return _HALF_MARKER.sub("", text).rstrip() + "…"
+
+
 def resolve(question: str, text: str, hits: list[Hit], lang: str) -> Answer:
     """Citations for the [n] the model used, and the grounding check."""
+    text = normalise_citations(text)
     used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text) if 1 <= int(n) <= len(hits)})
     citations = []
     claims = [s for s in re.split(r"(?<=[。！？.!?])\s*", text) if s.strip()]
@@ -233,16 +259,18 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
                 hits = merge_hits(hits, lib.search(chinese, k=k, owners=owners), k=k)
         if not hits:
             return Answer(question, i18n.t("answer.not_found", lang), "llm", [], lang, answered=False)
-        text = ""
+        text, stopped = "", ""
         for chunk in model.stream(build_messages(question, hits, lang)):
             piece = _text(chunk)
+            stopped = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason") or stopped
             if piece:
                 text += piece
                 if on_token:
                     on_token(piece)
         if not text.strip():
             raise LLMUnavailable("empty")
-        answer = resolve(question, text.strip(), hits, lang)
+        text = cut_short(text) if stopped == "length" else text.strip()
+        answer = resolve(question, text, hits, lang)
         answer.searched = standalone if standalone != question else ""
         if (problem := _ungrounded(answer)) is None:
             return answer
@@ -260,5 +288,5 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
     return fallback
 
 
-__all__ = ["answer_with_llm", "llm_settings", "make_chat_model", "build_messages", "resolve",
+__all__ = ["answer_with_llm", "normalise_citations", "cut_short", "llm_settings", "make_chat_model", "build_messages", "resolve",
            "condense", "translate", "translate_quote", "in_asker_script", "merge_hits", "PRESETS", "LLMSettings"]

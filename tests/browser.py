@@ -26,9 +26,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(store: Path, port: int, model: str | None = None) -> subprocess.Popen:
+def start_app(store: Path, port: int, model: str | None = None, env_extra: dict | None = None) -> subprocess.Popen:
     model = model or os.environ.get("HKAI_TEST_APP_MODEL", "none")
-    env = {**os.environ, "HKAI_STORE": str(store), "HKAI_EMBEDDING_MODEL": model, "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "HKAI_STORE": str(store), "HKAI_EMBEDDING_MODEL": model, "HF_HUB_OFFLINE": "1",
+           **(env_extra or {})}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

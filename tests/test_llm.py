@@ -225,3 +225,30 @@ def test_cli_fallback_is_noticed_in_text_and_json(llm_stub, tmp_path):
     human = subprocess.run([sys.executable, "-m", "hkai", "ask", "香港的總算力有多少？", "--mode", "llm"],
                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert "note:" in human.stderr and "HTTP 500" in human.stderr
+
+
+def test_citations_are_parsed_whatever_bracket_style_the_model_uses(lexical_library):
+    from hkai.llm import cut_short, normalise_citations, resolve
+
+    assert normalise_citations("5,000 PFLOPS【1】，3,000 PFLOPS（2）(3) [1, 2] [1-3] ［2］") == \
+        "5,000 PFLOPS[1]，3,000 PFLOPS[2][3] [1][2] [1][2][3] [2]"
+    hits = lexical_library.search("香港的總算力有多少？")
+    answer = resolve("香港的總算力有多少？", "香港總算力目前已達5000 PFLOPS【1】。", hits, "zh-Hant")
+    assert answer.citations and answer.citations[0].n == 1 and answer.grounding["supported"]
+    assert cut_short("The total is 5,000 PFLOPS [1") == "The total is 5,000 PFLOPS…"
+
+
+def test_a_marker_split_across_streamed_chunks_is_one_citation(lexical_library):
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGenerationChunk
+
+    class Pieces(GenericFakeChatModel):
+        def _stream(self, *a, **kw):
+            for piece in ("香港總算力目前已達5000 PFLOPS [", "1", "]。"):
+                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+    pieces = []
+    answer = answer_with_llm(lexical_library, "香港的總算力有多少？", model=Pieces(messages=iter([])),
+                             on_token=pieces.append)
+    assert pieces == ["香港總算力目前已達5000 PFLOPS [", "1", "]。"]
+    assert answer.mode == "llm" and answer.answer.count("[1]") == 1 and [c.n for c in answer.citations] == [1]

@@ -27,7 +27,7 @@ from ..text import CJK, detect_script, fold, sentence_spans, to_simplified
 from .asks import carries
 
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
-            "words", "words_gap", "focus", "focus_gap",
+            "words", "words_gap", "focus", "focus_gap", "anchor_left", "anchor_right",
             "dense", "dense_gap", "dense_max", "rank", "score_rel", "kind_yes", "kind_no", "cross", "cross_dense",
             "cross_lex", "length")
 _NOT_ASKED = {t for w in ZH_QUESTION_WORDS for t in terms(w)} | EN_STOPWORDS
@@ -120,6 +120,30 @@ def run_share(question: str, sentence: str) -> float:
     return m.size / len(q)
 
 
+# Chinese interrogatives: the answer stands where the question has one ("狄尔泰在1906年发表了什么" is
+# answered by "…于1906年发表了《…》"), so the words around it are the answer's neighbours.
+_WH = re.compile(r"什么|甚麼|什麼|甚么|哪一|哪些|哪个|哪個|哪裡|哪里|哪|谁|誰|多少|幾|几|何时|何時|何地|何人|如何|怎么|怎麼|怎样|怎樣|为何|為何|为什么|為什麼")
+
+
+def anchors(question: str) -> tuple[str, str]:
+    """The (up to) three folded characters before and after a Chinese
+    question's interrogative, or ("", "")."""
+    core = _core(question)
+    m = _WH.search(core)
+    if not m:
+        return "", ""
+    return core[max(0, m.start() - 3):m.start()], core[m.end():m.end() + 3]
+
+
+def _anchor_share(anchor: str, text: str, left: bool) -> float:
+    """How much of the anchor (from the interrogative outwards) the text says."""
+    for size in range(len(anchor), 1, -1):
+        part = anchor[-size:] if left else anchor[:size]
+        if part in text:
+            return size / 3
+    return 0.0
+
+
 def _language(text: str) -> str:
     return "en" if detect_script(text) == "en" else "zh"
 
@@ -204,13 +228,15 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
     asker = _language(question)
     max_lex, max_dense, max_run = max(lexes), float(dense.max()), max(runs)
     max_words, max_focus = max(words), max(focus)
-    for c, lx, dn, run, terms_of, wd, fc in zip(pool, lexes, dense, runs, sets, words, focus):
+    left, right = anchors(question)
+    cores = [_core(c.quote) for c in pool]
+    for c, lx, dn, run, terms_of, wd, fc, core in zip(pool, lexes, dense, runs, sets, words, focus, cores):
         has = carries(c.quote, kind) if kind else None
         cross = float(_language(c.quote) != asker)
         c.features = np.array([
             1.0, lx, lx - max_lex, passage_lex[id(c.passage)], lex_at(c, c.index - 1), lex_at(c, c.index + 1),
             max_lex, sum(v for t, v in chars.items() if t in terms_of) / char_total, run, run - max_run,
-            wd, wd - max_words, fc, fc - max_focus,
+            wd, wd - max_words, fc, fc - max_focus, _anchor_share(left, core, True), _anchor_share(right, core, False),
             dn, dn - max_dense, max_dense, 1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
             float(has is True), float(has is False), cross, cross * dn, cross * lx,
             math.log1p(len(c.quote)) / 5])
