@@ -99,12 +99,27 @@ def xquad() -> AnswerSet:
     return AnswerSet("xquad_public en->zh-Hant", docs, *_split(qs))
 
 
+def xquad_english() -> AnswerSet:
+    """The public XQuAD half in English: English questions over the English paragraphs."""
+    en = json.loads((BENCH_DIR / "xquad_public.en.json").read_text(encoding="utf-8"))
+    docs, qs = [], []
+    for a in en["data"]:
+        for i, p in enumerate(a["paragraphs"]):
+            pid = f"{a['title']}-{i}"
+            docs.append(Document(doc_id=pid, title=a["title"], source=f"xquad-en#{pid}", text=p["context"],
+                                 script="en", language="en", content_hash=content_hash(p["context"])))
+            qs += [Question(qa["question"], pid, list(dict.fromkeys(x["text"] for x in qa["answers"])))
+                   for qa in p["qas"]]
+    return AnswerSet("xquad_public en", docs, *_split(qs))
+
+
 def answer_sets() -> list[AnswerSet]:
-    return [drcd(), cmrc(), xquad()]
+    return [drcd(), cmrc(), xquad(), xquad_english()]
 
 
 # Each set's no-answer probes: questions of another set, asked of this set's library.
-PROBES = {"DRCD_dev": "cmrc2018_trial", "cmrc2018_trial": "DRCD_dev", "xquad_public en->zh-Hant": None}
+PROBES = {"DRCD_dev": "cmrc2018_trial", "cmrc2018_trial": "DRCD_dev", "xquad_public en->zh-Hant": None,
+          "xquad_public en": None}
 ENGLISH_PROBES_OF = "DRCD_dev"  # English questions (XQuAD's) asked of the DRCD library
 
 
@@ -130,7 +145,7 @@ def plain_extractor(lib, question: str) -> str:
 
 def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dict:
     """The answer figures of one library."""
-    n = len(questions)
+    n = max(1, len(questions))
     in_answer = first = cited = refused = plain = 0
     lengths = []
     for q in questions:
@@ -144,7 +159,7 @@ def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dic
         first += bool(a.answered and quotes and contains(quotes[0], q.golds))
         cited += any(c.doc_id == q.pid for c in a.citations) and a.answered
         plain += contains(plain_extractor(lib, q.text), q.golds)
-    out = {"n": n, "gold_in_answer": in_answer / n, "gold_in_first": first / n, "gold_paragraph_cited": cited / n,
+    out = {"n": len(questions), "gold_in_answer": in_answer / n, "gold_in_first": first / n, "gold_paragraph_cited": cited / n,
            "median_chars": statistics.median(lengths) if lengths else 0, "refused": refused / n,
            "plain_extractor": plain / n}
     if probes:
@@ -173,24 +188,23 @@ def open_library(model: str, folder: Path, docs: list[Document], cache: Path | N
     return lib
 
 
-def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACHE) -> list:
-    """The `answers` bench section: every set, for each model (lexical is "none")."""
+def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACHE):
+    """The `answers` bench section: every set, for each model (lexical is "none"), row by row."""
     from .run import Row
 
-    rows = []
     sets = {s.name: s for s in answer_sets()}
     for model in models:
         label = "lexical" if model == "none" else model
         for name, s in sets.items():
             lib = open_library(model, tmp / f"answers-{name[:5]}-{model}", s.docs, cache)
             probes = sets[PROBES[name]].evaluation if PROBES.get(name) else []
-            rows.append(Row("answers", f"{name}, {label}", evaluate(lib, s.evaluation, probes)))
+            yield Row("answers", f"{name}, {label}", evaluate(lib, s.evaluation, probes))
             if name == ENGLISH_PROBES_OF:
                 english = sets["xquad_public en->zh-Hant"].evaluation
-                rows.append(Row("answers", f"{name} library, English XQuAD probes, {label}",
-                                evaluate(lib, [], english)))
+                run = evaluate(lib, [], english)
+                yield Row("answers", f"{name} library, English XQuAD probes, {label}",
+                          {k: v for k, v in run.items() if k.startswith("probe")})
             lib.close()
-    return rows
 
 
 def ingest_rows(model: str, tmp: Path, n: int = 24) -> list:

@@ -40,6 +40,7 @@ from .seeds import seed_answer_set
 # Answerable fitting questions refused at most, per set (the floors allow 0.06, and 0.15 across languages);
 # lexical mode cannot match English questions to Chinese passages, so it is not held to a share there.
 MAX_REFUSED = {"dense": {"xquad_public en->zh-Hant": 0.12}, "lexical": {"xquad_public en->zh-Hant": 1.0}}
+# English over English has no probe set of its own: its questions are held to the same-language share.
 MAX_REFUSED_SAME_LANGUAGE = 0.04
 LENGTH = FEATURES.index("length")
 
@@ -141,12 +142,14 @@ def fit(rows: list[Asked], dense: bool, l2: float = 0.01) -> np.ndarray:
     return result.x * mask
 
 
-def simulate(rows: list[Asked], weights: np.ndarray, threshold: float, second: float, dense: bool) -> dict:
+def simulate(rows: list[Asked], weights: np.ndarray, threshold: float, second: float, dense: bool,
+             third: float = 2.0) -> dict:
     """The decision the answerer makes, on the fitting questions, per group."""
     out: dict[str, dict] = {}
     mask = _mask(dense)
     for r in rows:
-        g = out.setdefault(r.group, {"n": 0, "gold": 0, "refused": 0, "probes": 0, "abstained": 0, "lengths": []})
+        g = out.setdefault(r.group, {"n": 0, "gold": 0, "refused": 0, "probes": 0, "abstained": 0, "lengths": [],
+                                    "sentences": []})
         p = probabilities(r.features * mask @ weights) if len(r.labels) else np.zeros(0)
         order = np.argsort(-p)
         answered = len(p) and p.sum() >= threshold
@@ -158,8 +161,10 @@ def simulate(rows: list[Asked], weights: np.ndarray, threshold: float, second: f
         g["refused"] += not answered
         if answered:
             chosen = [order[0]] + [i for i in order[1:2] if p[i] >= second * p[order[0]]]
+            chosen += [i for i in order[2:3] if len(chosen) == 2 and p[i] >= third * p[order[0]]]
             g["gold"] += bool(r.labels[chosen].max() > 0)
             g["lengths"].append(float(sum(np.expm1(5 * r.features[i, LENGTH]) for i in chosen)))
+            g["sentences"].append(len(chosen))
     return out
 
 
@@ -167,7 +172,7 @@ MIN_ABSTAINED = 0.88  # of the Chinese probes (the floor is 0.85)
 MAX_MEDIAN_CHARS = 150  # the answer's median length (the floor allows about 160)
 
 
-def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool) -> tuple[float, float, dict]:
+def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool) -> tuple[float, float, float, dict]:
     """The threshold and second-sentence share with the most gold answers in
     the answer, keeping refusals within MAX_REFUSED, the Chinese probes'
     abstentions over MIN_ABSTAINED (where that can be had) and the median
@@ -175,8 +180,9 @@ def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool) -> tuple[floa
     best = None
     limits = MAX_REFUSED["dense" if dense else "lexical"]
     for threshold in np.arange(0.02, 0.99, 0.01):
-        for second in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01):
-            groups = simulate(rows, weights, threshold, second, dense)
+        for second, third in [(s, t) for s in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01)
+                              for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 2.0)]:
+            groups = simulate(rows, weights, threshold, second, dense, third)
             answerable = [g for g in groups.values() if g["n"]]
             if any(g["refused"] / g["n"] > limits.get(name, MAX_REFUSED_SAME_LANGUAGE)
                    for name, g in groups.items() if g["n"] and name != "seeds"):
@@ -188,14 +194,17 @@ def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool) -> tuple[floa
             lengths = [x for g in answerable for x in g["lengths"]]
             if lengths and np.median(lengths) > MAX_MEDIAN_CHARS:
                 continue
+            if any(g["sentences"] and np.median(g["sentences"]) > 2 for g in answerable):
+                continue
             gold = np.mean([g["gold"] / g["n"] for name, g in groups.items() if g["n"] and name != "seeds"])
-            key = (abstained >= MIN_ABSTAINED, round(gold, 3), round(abstained, 3), second)
+            key = (abstained >= MIN_ABSTAINED, round(gold, 3), round(abstained, 3), second, third)
             if best is None or key > best[0]:
-                best = (key, float(threshold), float(second), groups)
+                best = (key, float(threshold), float(second), float(third), groups)
     assert best is not None, "no threshold keeps refusals within MAX_REFUSED"
-    for g in best[3].values():
+    for g in best[4].values():
         g["median_chars"] = float(np.median(g.pop("lengths"))) if g.get("lengths") else 0.0
-    return best[1], best[2], best[3]
+        g["median_sentences"] = float(np.median(g.pop("sentences"))) if g.get("sentences") else 0.0
+    return best[1], best[2], best[3], best[4]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,10 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     modes = {}
     for mode, rows, dense in (("dense", dense_rows, True), ("lexical", lexical_rows, False)):
         weights = fit(rows, dense)
-        threshold, second, groups = calibrate(rows, weights, dense)
+        threshold, second, third, groups = calibrate(rows, weights, dense)
         modes[mode] = {"weights": dict(zip(FEATURES, map(float, weights))), "threshold": threshold,
-                       "second": second}
-        print(mode, json.dumps({"threshold": threshold, "second": second}), flush=True)
+                       "second": second, "third": third}
+        print(mode, json.dumps({"threshold": threshold, "second": second, "third": third}), flush=True)
         for name, g in groups.items():
             print(f"  {name}: {json.dumps(g)}")
     READER_FILE.write_text(json.dumps({"features": list(FEATURES), "fitted_on": "bench/fit_answers.py",

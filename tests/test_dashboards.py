@@ -205,3 +205,19 @@ def test_a_currency_word_without_an_amount_is_not_money():
 def test_rmb_is_not_charted_without_a_rate():
     mine = dash.visitor_figures([visitor_doc("研究院獲得20亿人民币資助。")])
     assert not [f for f in mine if f.metric == "money"]
+
+
+def test_a_csv_export_carries_no_formula():
+    """A visitor's sentence that starts like a formula is exported with a
+    leading apostrophe (OWASP), so no spreadsheet evaluates it."""
+    import csv
+    import io
+
+    doc = visitor_doc('=HYPERLINK("http://evil.example/x","Budget") The fund will invest HK$3 billion in AI compute.',
+                      name="+cmd|' /C calc'!A0.txt")
+    mine = dash.visitor_figures([doc])
+    out = dash.to_csv(dash.CHARTS["investment"]("en", mine=mine), "en").decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
+    assert any("HYPERLINK" in c for c in cells)
+    assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells), [c for c in cells if c[:1] in "=+-@"]
+    assert any(c.startswith("'=HYPERLINK") or c.startswith("'+cmd") for c in cells)

@@ -54,15 +54,18 @@ class Ranked:
     answers: float  # the probability that some candidate answers
     threshold: float
     second: float
+    third: float = 2.0
 
-    def chosen(self, max_sentences: int = 2) -> list[Candidate]:
-        """The answering sentences: none below the threshold; the best, then those nearly as good."""
+    def chosen(self, max_sentences: int = 3) -> list[Candidate]:
+        """The answering sentences: none below the threshold; the best, then
+        those nearly as good (a second at `second` of its probability, a third at `third`)."""
         if not self.candidates or self.answers < self.threshold:
             return []
         best = self.candidates[0]
         chosen = [best]
         for c in self.candidates[1:]:
-            if len(chosen) >= max_sentences or c.p < self.second * best.p:
+            share = self.second if len(chosen) == 1 else self.third
+            if len(chosen) >= max_sentences or c.p < share * best.p:
                 break
             if not any(similar(c.quote, x.quote) for x in chosen):
                 chosen.append(c)
@@ -98,7 +101,7 @@ def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, s
     measure(question, kind, pool, question_terms(own or plan, previous), q_vector, vectors,
             question_words(own or plan, previous))
     weights, answers = score(pool, "dense" if vectors is not None else "lexical")
-    return Ranked(sorted(pool, key=lambda c: -c.p), answers, weights.threshold, weights.second)
+    return Ranked(sorted(pool, key=lambda c: -c.p), answers, weights.threshold, weights.second, weights.third)
 
 
 def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: str, lang: str) -> str:
@@ -146,7 +149,7 @@ def _lines(chosen: list[Candidate]) -> list[tuple[str, Candidate]]:
 
 def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None,
                       *, own: QueryPlan | None = None, previous: QueryPlan | None = None, dense=None,
-                      max_sentences: int = 2, points: int = 0, page_starts: dict[str, list[int]] | None = None,
+                      max_sentences: int = 3, points: int = 0, page_starts: dict[str, list[int]] | None = None,
                       tables: dict[str, list[tuple[int, str, str]]] | None = None) -> Answer:
     """The sentences of the retrieved passages that answer the question, or
     one sentence saying the documents do not. `own` is the question's own plan

@@ -32,6 +32,7 @@ class ReaderWeights:
     weights: np.ndarray
     threshold: float  # the probability that some candidate answers, below which the library does not answer
     second: float  # a second sentence is quoted when its probability is at least this share of the first's
+    third: float = 2.0  # and a third when its probability is at least this share of the first's
 
 
 # Until fitted (a fresh checkout whose reader.json was removed): the lexical match alone.
@@ -46,7 +47,8 @@ def load_weights() -> dict[str, ReaderWeights]:
     if tuple(raw["features"]) != FEATURES:  # a test fails on this; answers go on with the lexical match alone
         logger.error("%s was fitted on other features; run bench/fit_answers.py", READER_FILE)
         return {"dense": _UNFITTED, "lexical": _UNFITTED}
-    return {mode: ReaderWeights(np.array([m["weights"][f] for f in FEATURES]), m["threshold"], m["second"])
+    return {mode: ReaderWeights(np.array([m["weights"][f] for f in FEATURES]), m["threshold"], m["second"],
+                                m.get("third", 2.0))
             for mode, m in raw["modes"].items()}
 
 

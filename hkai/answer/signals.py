@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from .asks import carries
 
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
             "words", "words_gap", "focus", "focus_gap", "anchor_left", "anchor_right",
-            "dense", "dense_gap", "dense_max", "rank", "score_rel", "kind_yes", "kind_no", "cross", "cross_dense",
+            "dense", "dense_gap", "dense_max", "dense_around", "rank", "score_rel", "kind_yes", "kind_no", "cross", "cross_dense",
             "cross_lex", "length")
 _NOT_ASKED = {t for w in ZH_QUESTION_WORDS for t in terms(w)} | EN_STOPWORDS
 
@@ -144,8 +145,15 @@ def _anchor_share(anchor: str, text: str, left: bool) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=50_000)
 def _language(text: str) -> str:
     return "en" if detect_script(text) == "en" else "zh"
+
+
+@lru_cache(maxsize=50_000)
+def term_set(text: str) -> frozenset[str]:
+    """A sentence's lexical terms (the same sentences come back question after question)."""
+    return frozenset(terms(text))
 
 
 def candidates(passages: list[Passage], tables: dict[str, list[tuple[int, str, str]]] | None = None
@@ -194,7 +202,7 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
     # Words of the document's title name its topic: they choose the document, not the sentence.
     titled = [{w for w in q_words if w in fold(c.passage.hit.title)} for c in pool]
     focus = _words_share(q_words, folded, titled)
-    sets = [set(terms(c.quote)) for c in pool]
+    sets = [term_set(c.quote) for c in pool]
     n = len(pool)
     idf = {t: w * math.log(1 + (n + 1) / (1 + sum(t in s for s in sets))) for t, w in q_terms.items()}
     total = sum(idf.values()) or 1.0
@@ -214,13 +222,13 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
         key = (id(c.passage), i)
         if key not in around:
             a, b = c.passage.spans[i]
-            around[key] = lex(set(terms(c.passage.text[a:b])))
+            around[key] = lex(term_set(c.passage.text[a:b]))
         return around[key]
 
     passage_lex: dict[int, float] = {}
     for c in pool:
         if id(c.passage) not in passage_lex:
-            passage_lex[id(c.passage)] = lex(set(terms(c.passage.text)))
+            passage_lex[id(c.passage)] = lex(term_set(c.passage.text))
     dense = np.zeros(n)
     if q_vector is not None and vectors is not None:
         dense = np.array([float(np.dot(q_vector, v)) for v in vectors])
@@ -228,6 +236,7 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
     asker = _language(question)
     max_lex, max_dense, max_run = max(lexes), float(dense.max()), max(runs)
     max_words, max_focus = max(words), max(focus)
+    by_place = {(id(c.passage), c.index): float(d) for c, d in zip(pool, dense) if not c.cell}
     left, right = anchors(question)
     cores = [_core(c.quote) for c in pool]
     for c, lx, dn, run, terms_of, wd, fc, core in zip(pool, lexes, dense, runs, sets, words, focus, cores):
@@ -237,7 +246,9 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
             1.0, lx, lx - max_lex, passage_lex[id(c.passage)], lex_at(c, c.index - 1), lex_at(c, c.index + 1),
             max_lex, sum(v for t, v in chars.items() if t in terms_of) / char_total, run, run - max_run,
             wd, wd - max_words, fc, fc - max_focus, _anchor_share(left, core, True), _anchor_share(right, core, False),
-            dn, dn - max_dense, max_dense, 1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
+            dn, dn - max_dense, max_dense,
+            max(by_place.get((id(c.passage), c.index - 1), 0.0), by_place.get((id(c.passage), c.index + 1), 0.0)),
+            1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
             float(has is True), float(has is False), cross, cross * dn, cross * lx,
             math.log1p(len(c.quote)) / 5])
 

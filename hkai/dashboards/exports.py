@@ -78,5 +78,20 @@ def to_svg(spec: ChartSpec, lang: str) -> str:
     return svg.replace("</svg>", f"{footer}</svg>", 1) if svg.rstrip().endswith("</svg>") else svg
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell):
+    """A CSV cell no spreadsheet evaluates (OWASP's advice on CSV injection): text
+    that would start with =, +, -, @, a tab or a carriage return gets a leading
+    apostrophe. Numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA):
+        return "'" + cell
+    return cell
+
+
 def to_csv(spec: ChartSpec, lang: str) -> bytes:
-    return figures_frame(spec.rows, lang).to_csv(index=False).encode("utf-8-sig")
+    """Every CSV the app and the CLI write, with every text cell (headers included) made inert."""
+    frame = figures_frame(spec.rows, lang)
+    frame = frame.rename(columns=inert).map(inert)
+    return frame.to_csv(index=False).encode("utf-8-sig")
