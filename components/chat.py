@@ -96,6 +96,10 @@ def render_answer(a: Answer, key: str = "") -> None:
         st.warning(md_escape(t("ask.unsupported", figures=", ".join(bad))), icon=":material/warning:")
     if a.grounding.get("uncited"):
         st.warning(t("ask.uncited"), icon=":material/warning:")
+    if a.generated:  # the model's answer that failed its check: one click away, its unchecked figures marked
+        with st.expander(t("ask.generated"), icon=":material/smart_toy:"):
+            st.html(f"<div class='hkai-answer'>{answer_html(a.generated, a.grounding.get('generated_unsupported') or [])}"
+                    "</div>")
     if a.citations:
         st.markdown(f"**{t('ask.sources')}**")
         for c in a.citations:

@@ -40,6 +40,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
                           "回答此問題的段落為中文，引述如下。"),
     "answer.in_english": ("The passage that answers is in English; it is quoted below.",
                           "回答此問題的段落為英文，引述如下。", "回答此问题的段落为英文，引述如下。"),
+    "ask.generated": ("The language model's answer (not used: it failed the check above)",
+                      "大型語言模型的答案（未採用：未通過上述核對）", "大型语言模型的答案（未采用：未通过上述核对）"),
     "ask.searched": ("Searched as a follow-up: {searched}", "按上一題延伸搜尋：{searched}"),
     "answer.converted": (
         "Quoted sentences were converted to the script of your question.",

@@ -244,7 +244,7 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
     stays in `Answer.generated`. Every fallback is logged at WARNING."""
     lang = plan_query(question).script
     settings = settings or lib.settings.llm
-    generated = ""
+    generated, flagged = "", []
     try:
         if model is None:
             if settings is None:
@@ -274,7 +274,7 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
         answer.searched = standalone if standalone != question else ""
         if (problem := _ungrounded(answer)) is None:
             return answer
-        generated, failure = answer.answer, problem
+        generated, flagged, failure = answer.answer, answer.grounding.get("unsupported_figures") or [], problem
     except LLMUnavailable as exc:
         failure = exc
     except Exception as exc:  # every failure is a notice and the extractive answer, never a traceback
@@ -285,6 +285,8 @@ def answer_with_llm(lib, question: str, *, history: list[tuple[str, str]] | None
     fallback = lib.ask(question, owners=owners, previous=previous)
     fallback.notice = " ".join(x for x in (i18n.t("llm.fallback", lang, reason=reason), fallback.notice) if x)
     fallback.fallback, fallback.generated = failure.code, generated
+    if flagged:
+        fallback.grounding["generated_unsupported"] = flagged
     return fallback
 
 

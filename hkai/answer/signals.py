@@ -29,7 +29,7 @@ from .asks import carries
 
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
             "words", "words_gap", "focus", "focus_gap", "anchor_left", "anchor_right",
-            "dense", "dense_gap", "dense_max", "dense_around", "rank", "score_rel", "kind_yes", "kind_no", "cross", "cross_dense",
+            "dense", "dense_gap", "dense_max", "dense_around", "rank", "score_rel", "kind_yes", "kind_no", "cross", "english", "cross_dense",
             "cross_lex", "length")
 _NOT_ASKED = {t for w in ZH_QUESTION_WORDS for t in terms(w)} | EN_STOPWORDS
 
@@ -249,7 +249,7 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
             dn, dn - max_dense, max_dense,
             max(by_place.get((id(c.passage), c.index - 1), 0.0), by_place.get((id(c.passage), c.index + 1), 0.0)),
             1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
-            float(has is True), float(has is False), cross, cross * dn, cross * lx,
+            float(has is True), float(has is False), cross, float(asker == "en" and not cross), cross * dn, cross * lx,
             math.log1p(len(c.quote)) / 5])
 
 
