@@ -103,6 +103,7 @@ def question_terms(plan: QueryPlan, previous: QueryPlan | None = None) -> dict[s
 
 
 _WORDLESS = re.compile(rf"[^{CJK}a-z0-9]+")
+_HAN = re.compile(f"[{CJK}]")
 
 
 def _core(text: str) -> str:
@@ -206,8 +207,13 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
     n = len(pool)
     idf = {t: w * math.log(1 + (n + 1) / (1 + sum(t in s for s in sets))) for t, w in q_terms.items()}
     total = sum(idf.values()) or 1.0
+    # An English sentence is held to the question's own words, not to the Chinese the glossary added.
+    latin = {t: v for t, v in idf.items() if not _HAN.search(t)}
+    latin_total = sum(latin.values()) or 1.0
 
     def lex(s: set) -> float:
+        if s and not any(_HAN.search(t) for t in s):
+            return sum(v for t, v in latin.items() if t in s) / latin_total
         return sum(v for t, v in idf.items() if t in s) / total
 
     lexes = [lex(s) for s in sets]
