@@ -22,9 +22,9 @@ import numpy as np
 
 from .. import i18n
 from ..answers import Answer, Citation, check_grounding, similar
-from ..figures import dates_in, figures_in_sentence, render_date, render_figure
-from ..retrieval import Hit, QueryPlan, plan_query
-from ..text import contains_cjk, detect_script, to_script, to_simplified
+from ..figures import EN_UNITS, dates_in, figures_in_sentence, render_date, render_figure
+from ..retrieval import Hit, QueryPlan, plan_query, says
+from ..text import contains_cjk, detect_script, fold, to_script, to_simplified
 from .asks import asks
 from .derived import Derivation, derive, operation
 from .reader import score
@@ -106,13 +106,24 @@ def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, s
 
 def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: str, lang: str) -> str:
     """The answering sentence's figure (or date) nearest after the question's
-    terms, rendered for the asker, with its citation."""
+    own terms (a follow-up's, not its earlier question's), rendered for the
+    asker, with its citation; none when the sentence does not name what the
+    question names (a figure from a sentence about something else is no answer)."""
     c = chosen[0]
     text = to_simplified(c.quote.lower())  # folded like the terms, character for character
+    for name in plan.names:  # said in some language: the name, or another wording of its glossary concept
+        wordings = next((g for g in plan.concepts if name in g), [name])
+        if not any(says(text, w.lower()) for w in wordings):
+            return ""
     anchors = [m.end() for t in plan.salient for m in re.finditer(re.escape(t), text)] or [0]
 
     def distance(at: int) -> int:
         return min(at - a if at >= a else 3 * (a - at) for a in anchors)
+
+    asked = fold(plan.question)
+
+    def unit_asked(unit: str) -> bool:  # the figure counts what the question counts ("active users": 用戶)
+        return bool(unit) and (unit.lower() in asked or EN_UNITS.get(unit, "\0").lower().split()[-1] in asked)
 
     found = []
     if kind == "date":
@@ -120,8 +131,8 @@ def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: st
     elif kind == "number":
         for fkind, value, unit, currency, raw in figures_in_sentence(c.quote):
             at = c.quote.index(raw)
-            found.append((distance(at), render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at],
-                                                      detect_script(c.quote))))
+            found.append((distance(at) - (10_000 if fkind == "count" and unit_asked(unit) else 0),
+                          render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at], detect_script(c.quote))))
     return i18n.t("answer.figures", lang, figures=f"{min(found)[1]} [{number}]") if found else ""
 
 
@@ -168,7 +179,7 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
             return Answer(question, i18n.t("answer.not_derived", lang), "extractive", [], lang, answered=False)
         chosen = derivation.sources
     kind = asks(question) or (asks(previous.question) if previous else "")
-    answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points))
+    answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points), own=own)
     answer.confidence = ranked.answers
     return answer
 
@@ -179,7 +190,7 @@ def not_found(question: str, lang: str) -> Answer:
 
 def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], kind: str = "",
             page_starts: dict[str, list[int]] | None = None, derivation: Derivation | None = None,
-            numbered: bool = False) -> Answer:
+            numbered: bool = False, own: QueryPlan | None = None) -> Answer:
     """The answer of the chosen sentences: each quoted line with its citation,
     after one fixed line where the asker reads another language than the quotes."""
     numbers: dict[int, int] = {}
@@ -203,7 +214,7 @@ def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], 
         lines.append(i18n.t("answer.derived", lang, sum=derivation.text, n=numbers[id(chosen[0].passage)]))
     elif {"en" if c.passage.hit.script == "en" else "zh" for c in chosen} != {asker}:
         other = "chinese" if asker == "en" else "english"
-        lines.append(_figure_line(chosen, numbers[id(chosen[0].passage)], plan, kind, lang)
+        lines.append(_figure_line(chosen, numbers[id(chosen[0].passage)], own or plan, kind, lang)
                      or i18n.t(f"answer.in_{other}", lang))
     for i, (quote, c) in enumerate(chosen_lines := (_lines(chosen) if not numbered else [(c.quote, c) for c in chosen])):
         shown = quote
