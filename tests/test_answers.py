@@ -181,7 +181,7 @@ def test_citations_of_a_pdf_name_the_page_of_the_quote(fresh_library, tmp_path):
     assert "March 2024" in answer.answer and answer.citations[0].pages[1] == 3, answer.citations
     assert answer.citations[0].as_json()["pages"] == answer.citations[0].pages
     answer = fresh_library.ask("第二期工程將提供多少算力？", owners=["ws:pdf"])
-    assert "1,500 PFLOPS" in answer.answer and answer.citations[0].pages == [2, 2]
+    assert "1,500 PFLOPS" in answer.answer and answer.citations[0].pages[1] == 2
     hits = fresh_library.search("ferries crossing Victoria Harbour", owners=["ws:pdf"])
     assert hits[0].pages[0] == 1 and hits[0].as_json()["pages"] == hits[0].pages
     plain = fresh_library.ask("What is Hong Kong's total computing power?")  # a text seed: no pages
