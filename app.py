@@ -5,9 +5,20 @@ import logging
 import streamlit as st
 
 from components.safe import md_escape
-from components.state import (answer_mode, get_library, get_settings, lang, library_ready, link_params, owner,
-                              presenting, t, visible_owners, workspace_token)
-from hkai import i18n
+from components.state import (
+    answer_mode,
+    get_library,
+    get_settings,
+    lang,
+    library_ready,
+    link_params,
+    owner,
+    presenting,
+    t,
+    visible_owners,
+    workspace_token,
+)
+from hkai.core import i18n
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 logger = logging.getLogger("hkai.app")

@@ -11,9 +11,9 @@ from components.chat import answer_html, render_answer, to_markdown
 from components.safe import show
 from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
 from hkai.answer import service
-from hkai.answers import Answer
-from hkai.feedback import record_feedback
-from hkai.session import CallBudget, Turn, question_refusal
+from hkai.answer.budget import CallBudget, question_refusal
+from hkai.core.types import Answer, Turn
+from hkai.workspace.feedback import record_feedback
 
 logger = logging.getLogger("hkai.app")
 

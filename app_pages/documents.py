@@ -5,10 +5,11 @@ import streamlit as st
 from components.safe import md_escape
 from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
 from components.viewer import cited_spans, marked
-from hkai import i18n, session, workspaces
-from hkai.documents import SUPPORTED
-from hkai.figures import extract_figures
-from hkai.workspaces import PUBLIC
+from hkai.core import i18n
+from hkai.core.types import PUBLIC
+from hkai.dashboards.found import extract_figures
+from hkai.ingest.loader import SUPPORTED
+from hkai.workspace import tokens, visitor
 
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
@@ -48,7 +49,7 @@ if lib is not None:
         if marker in done:
             continue
         done.add(marker)
-        me = owner() or workspaces.owner_of(new_workspace())
+        me = owner() or tokens.owner_of(new_workspace())
         with st.status(md_escape(f.name), expanded=True) as status:
             bar = st.empty()
 
@@ -56,7 +57,7 @@ if lib is not None:
                 bar.progress(done / total if total else 1.0,
                              text=t("docs.writing", done=f"{done:,}", total=f"{total:,}"))
 
-            outcome = session.upload(lib, f.getvalue(), f.name, me, lang(), written=written)
+            outcome = visitor.upload(lib, f.getvalue(), f.name, me, lang(), written=written)
             outcomes[marker] = (outcome.ok, outcome.message)
             bar.empty()
             status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error",

@@ -23,8 +23,9 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hkai.documents import Document, content_hash
-from hkai.text import detect_script, fold, split_sentences, to_traditional
+from hkai.core.script import detect_script, fold, to_traditional
+from hkai.core.sentences import split_sentences
+from hkai.ingest.document import Document, content_hash
 
 BENCH_DIR = Path(__file__).resolve().parent
 EVAL_N = 200
@@ -192,7 +193,7 @@ DEFAULT_CACHE = Path.home() / ".cache" / "hkai-bench" / "embedding-cache.sqlite"
 def open_library(model: str, folder: Path, docs: list[Document], cache: Path | None = DEFAULT_CACHE):
     """A library of `docs` (every paragraph one document), its vectors cached
     by content in `cache` across runs."""
-    from hkai.config import load_settings
+    from hkai.core.config import load_settings
     from hkai.library import Library
 
     lib = Library(load_settings(store_dir=folder, embedding_model=model, embedding_cache=cache))
@@ -226,9 +227,9 @@ def ingest_rows(model: str, tmp: Path, n: int = 24) -> list:
     """Ingest per passage with and without the sentence vectors (a fresh cache each)."""
     import time
 
-    from hkai.embeddings import load_dense
-    from hkai.points import PointMaker, passage_sentences
-    from hkai.sparse import BM25SparseEmbeddings
+    from hkai.index.embeddings import load_dense
+    from hkai.index.points import PointMaker, passage_sentences
+    from hkai.index.sparse import BM25SparseEmbeddings
 
     from .run import Row
 

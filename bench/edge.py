@@ -18,11 +18,12 @@ import uuid
 
 import numpy as np
 
-from hkai.chunking import chunk_document, make_splitter
-from hkai.documents import Document, load_path
-from hkai.files import seed_paths
-from hkai.retrieval import plan_query
-from hkai.sparse import BM25SparseEmbeddings
+from hkai.index.chunking import chunk_document, make_splitter
+from hkai.index.sparse import BM25SparseEmbeddings
+from hkai.ingest.document import Document
+from hkai.ingest.loader import load_path
+from hkai.ingest.paths import seed_paths
+from hkai.retrieve.planner import plan_query
 
 
 def edge_rows(docs: list[Document], questions: list[str], target: int = 60000) -> list:

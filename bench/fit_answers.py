@@ -30,7 +30,7 @@ import numpy as np
 from hkai.answer.extractive import rank
 from hkai.answer.reader import READER_FILE, probabilities
 from hkai.answer.signals import FEATURES
-from hkai.config import load_settings
+from hkai.core.config import load_settings
 from hkai.library import Library
 
 from . import answers

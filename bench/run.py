@@ -21,11 +21,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
-from hkai.config import PROJECT_ROOT, load_settings
-from hkai.documents import Document, content_hash
+from hkai.core.config import PROJECT_ROOT, load_settings
+from hkai.core.script import detect_script, fold, to_simplified, to_traditional
+from hkai.ingest.document import Document, content_hash
 from hkai.library import Library
-from hkai.text import detect_script, fold, to_simplified, to_traditional
 
 from .seeds import load_seed_questions, other_script, seed_question_runs
 
@@ -167,7 +166,7 @@ def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, 
     the store (local mode): patched, qdrant-client's own code, and hybrid."""
     from qdrant_client.local import local_collection, payload_filters, sparse_distances
 
-    from hkai import qdrant_speedup
+    from hkai.store import speedup as qdrant_speedup
 
     rows = []
     target = 6000 if quick else 60000
@@ -358,7 +357,7 @@ def run_bench(args) -> int:
     dense_model = settings.embedding_model
     questions = load_seed_questions()
     seed_queries = [q["q"] for q in questions]
-    from hkai.sparse import terms
+    from hkai.index.sparse import terms
 
     t0 = time.perf_counter()
     terms("预热")  # jieba loads its dictionary once per process; measured apart from ingest

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from hkai.text import detect_script, to_simplified, to_traditional
+from hkai.core.script import detect_script, to_simplified, to_traditional
 
 from .answers import AnswerSet, Question
 

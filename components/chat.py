@@ -9,10 +9,10 @@ import re
 
 import streamlit as st
 
-from hkai import i18n
-from hkai.answers import Answer, Citation
-from hkai.session import CallBudget, Turn
-from hkai.text import FOOTNOTE_MARKERS
+from hkai.answer.budget import CallBudget
+from hkai.core import i18n
+from hkai.core.sentences import FOOTNOTE_MARKERS
+from hkai.core.types import Answer, Citation, Turn
 
 from .safe import html_text, md_escape
 from .state import get_settings, lang, link_params, t
@@ -57,7 +57,7 @@ def _translation(c: Citation, key: str) -> None:
             if not budget.take():
                 st.warning(t("llm.fallback", reason=t("llm.limit", n=llm.max_calls)))
                 return
-            from hkai.llm import make_chat_model, translate_quote
+            from hkai.answer.llm import make_chat_model, translate_quote
 
             try:
                 done[key] = translate_quote(make_chat_model(llm), c.text, lang())

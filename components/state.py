@@ -13,9 +13,10 @@ import threading
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from hkai import i18n, workspaces
-from hkai.config import Settings, load_settings
-from hkai.workspaces import PUBLIC
+from hkai.core import i18n
+from hkai.core.config import Settings, load_settings
+from hkai.core.types import PUBLIC
+from hkai.workspace import tokens
 
 logger = logging.getLogger("hkai.app")
 
@@ -50,7 +51,7 @@ class LibraryLoader:
     def _build(self, settings: Settings) -> None:
         # Imported here: the engine's imports (Qdrant, LangChain, jieba) take a second the first page need not wait for.
         from hkai.library import Library
-        from hkai.store import StoreLockedError
+        from hkai.store.locks import StoreLockedError
 
         try:
             lib = Library(settings)
@@ -110,7 +111,7 @@ def workspace_token() -> str | None:
     name) opens nothing."""
     given = st.query_params.get("ws")
     if given is not None and given != st.session_state.get("app_ws"):
-        if workspaces.is_token(given):
+        if tokens.is_token(given):
             st.session_state["app_ws"] = given
         else:
             st.session_state["app_ws_invalid"] = True
@@ -122,7 +123,7 @@ def workspace_token() -> str | None:
 
 
 def new_workspace() -> str:
-    token = workspaces.mint()
+    token = tokens.mint()
     st.session_state["app_ws"] = token
     st.query_params["ws"] = token
     return token
@@ -130,7 +131,7 @@ def new_workspace() -> str:
 
 def owner() -> str | None:
     token = workspace_token()
-    return workspaces.owner_of(token) if token else None
+    return tokens.owner_of(token) if token else None
 
 
 def visible_owners() -> list[str]:

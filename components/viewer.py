@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from components.safe import html_text
-from hkai.text import sentence_spans
+from hkai.core.sentences import sentence_spans
 
 
 def cited_spans(text: str, at: int, sentences: list[str]) -> list[tuple[int, int]]:

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import logs
-from .config import load_settings
-from .i18n import pages as page_label
-from .store import StoreLockedError
+from .core import logs
+from .core.config import load_settings
+from .core.i18n import pages as page_label
+from .store.locks import StoreLockedError
 
 
 def _pages(pages: list[int]) -> str:
@@ -92,8 +92,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from . import i18n
     from .answer import service
+    from .core import i18n
 
     lib = _open(args)
     empty = _empty(lib)
@@ -116,7 +116,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_facts(args) -> int:
-    from .figures import library_figures
+    from .dashboards.found import library_figures
 
     lib = _open(args)
     _empty(lib)
@@ -137,8 +137,9 @@ def cmd_purge(args) -> int:
 def cmd_deck(args) -> int:
     """The briefing deck from the command line: the curated figures, plus the
     figures of any shared (non-seed) document in the library."""
-    from .dashboards import build_deck, visitor_figures
-    from .library import seed_manifest
+    from .dashboards.data import visitor_figures
+    from .dashboards.deck import build_deck
+    from .ingest.manifest import seed_manifest
 
     lib = _open(args)
     seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
@@ -156,7 +157,7 @@ def cmd_bench(args) -> int:
     """The benchmarks live beside the package, in the checkout's bench/ (not shipped)."""
     import sys
 
-    from .config import PROJECT_ROOT
+    from .core.config import PROJECT_ROOT
 
     if not (PROJECT_ROOT / "bench" / "run.py").exists():
         print("python -m hkai bench runs from a checkout of the project (bench/ is not part of the package)",

@@ -11,27 +11,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answer.budget import question_refusal
 from .answer.extractive import compose, extractive_answer, not_found, rank
 from .answer.shape import shape_of
-from .answers import Answer
-from .chunking import make_splitter
-from .config import Settings, load_settings
-from .documents import Document
-from .embeddings import DenseStatus, load_dense
-from .files import expand_paths, load_files, seed_manifest, seed_paths
-from .indexing import Indexer, IndexReport, Progress, Written
-from .later import LaterEmbedding
-from .points import PointMaker
-from .records import DocumentRecord, Records
-from .rerank import load_reranker
-from .retrieval import Hit, QueryPlan, Retriever, followup_plan, is_followup, plan_query
-from .sentences import table_quotes
-from .session import question_refusal
-from .sparse import BM25SparseEmbeddings
-from .store import PUBLIC, Store, open_client, visible
-from .text import detect_script
-from .uploads import UploadResult, Uploads
-from .workspaces import Workspaces
+from .core.config import Settings, load_settings
+from .core.script import detect_script
+from .core.types import PUBLIC, Answer, Hit
+from .index.background import LaterEmbedding
+from .index.chunking import make_splitter
+from .index.embeddings import DenseStatus, load_dense
+from .index.indexer import Indexer, IndexReport, Progress, Written
+from .index.points import PointMaker
+from .index.quotes import table_quotes
+from .index.records import DocumentRecord, Records
+from .index.sparse import BM25SparseEmbeddings
+from .ingest.document import Document
+from .ingest.manifest import seed_manifest
+from .ingest.paths import expand_paths, load_files, seed_paths
+from .retrieve.followups import followup_plan, is_followup
+from .retrieve.planner import QueryPlan, plan_query
+from .retrieve.rerank import load_reranker
+from .retrieve.retriever import Retriever
+from .store.client import open_client
+from .store.filters import visible
+from .store.store import Store
+from .workspace.uploads import UploadResult, Uploads
+from .workspace.workspaces import Workspaces
 
 logger = logging.getLogger(__name__)
 Owners = Iterable[str]

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from hkai.config import PROJECT_ROOT
+from hkai.core.config import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

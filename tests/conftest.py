@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test needs the network
 
-from hkai.config import SEEDS_DIR, load_settings  # noqa: E402
-from hkai.library import Library  # noqa: E402
+from hkai.core.config import SEEDS_DIR, load_settings
+from hkai.library import Library
 
 SEED_002 = SEEDS_DIR / "002_230320e1d8897bab.txt"
 SEED_000 = SEEDS_DIR / "000_4af2519e1aa8d853.txt"
@@ -23,7 +23,7 @@ TEST_CACHE = Path(os.environ.get("HKAI_TEST_CACHE") or Path.home() / ".cache" / 
 
 
 def seed_paragraphs(path: Path, n: int = 3) -> list[str]:
-    from hkai.documents import load_path
+    from hkai.ingest.loader import load_path
 
     doc = load_path(path, max_bytes=1 << 30)
     return [p for p in doc.clean_text.split("\n") if len(p) > 60][:n]

@@ -6,8 +6,8 @@ Figures measured with `python -m hkai bench --sections answers` are in the READM
 import pytest
 
 from bench.answers import PROBES, answer_sets, evaluate, open_library
-from bench.seeds import load_seed_questions
 from bench.run import seed_quality
+from bench.seeds import load_seed_questions
 
 from .conftest import TEST_CACHE
 

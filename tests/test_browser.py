@@ -89,7 +89,7 @@ def test_dashboard_pages_render_charts(page, app_url, path, lang, heading):
 
 
 def test_bad_uploads_get_a_message_each_and_the_rest_goes_on(page, app_url, tmp_path):
-    from hkai.config import SEEDS_DIR
+    from hkai.core.config import SEEDS_DIR
 
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     (tmp_path / "empty.txt").write_text("")

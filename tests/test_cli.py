@@ -1,14 +1,14 @@
 """`python -m hkai` follows the command-line contract in DESIGN.md."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from hkai.config import PROJECT_ROOT
+from hkai.core.config import PROJECT_ROOT
 
 
 def run(*args, store, stdin=None):
@@ -71,8 +71,8 @@ def test_facts_lists_figures_with_quotes(store):
 
 
 def test_locked_store_gives_a_clear_message(store):
-    from hkai.config import load_settings
-    from hkai.store import open_client
+    from hkai.core.config import load_settings
+    from hkai.store.client import open_client
 
     client = open_client(load_settings(store_dir=store))
     try:

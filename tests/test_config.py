@@ -5,7 +5,7 @@ import os
 
 from streamlit.testing.v1 import AppTest
 
-from hkai.config import PROJECT_ROOT, load_settings
+from hkai.core.config import PROJECT_ROOT, load_settings
 
 
 def test_environment_wins_over_secrets():

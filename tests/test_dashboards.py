@@ -7,11 +7,12 @@ import pytest
 from PIL import Image
 
 from hkai import dashboards as dash
-from hkai.config import SEEDS_DIR
+from hkai.core.config import SEEDS_DIR
 from hkai.dashboards.charts import Style
-from hkai.documents import load_path
-from hkai.figures import extract_figures, load_curated
-from hkai.library import seed_manifest
+from hkai.dashboards.curated import load_curated
+from hkai.dashboards.found import extract_figures
+from hkai.ingest.loader import load_path
+from hkai.ingest.manifest import seed_manifest
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +164,7 @@ def test_dashboard_table_quotes_are_verbatim(seed_texts):
 # ---- the visitor's own figures ---------------------------------------------------
 
 def visitor_doc(text: str, name: str = "mine.txt"):
-    from hkai.documents import load_bytes
+    from hkai.ingest.loader import load_bytes
 
     return load_bytes(text.encode(), name, owner="ws:x")
 

@@ -12,7 +12,7 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 from pptx.util import Inches
 
-from hkai.config import PROJECT_ROOT
+from hkai.core.config import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "deck"
 

@@ -4,8 +4,9 @@ import zipfile
 
 import pytest
 
-from hkai.documents import LoadError, load_bytes, load_path
-from hkai.text import fold
+from hkai.core.script import fold
+from hkai.ingest.errors import LoadError
+from hkai.ingest.loader import load_bytes, load_path
 
 LIMIT = 20 * 1024 * 1024
 
@@ -86,7 +87,7 @@ def test_one_bad_file_does_not_stop_the_others(fresh_library, format_files, tmp_
 
 
 def test_a_pdf_knows_where_each_page_begins_without_its_headers_and_footers(tmp_path):
-    from hkai.documents import page_span
+    from hkai.ingest.lines import page_span
 
     from .conftest import SURVEY_PAGES, make_paged_pdf
 
@@ -104,8 +105,7 @@ def test_a_pdf_knows_where_each_page_begins_without_its_headers_and_footers(tmp_
 
 
 def test_page_starts_survive_empty_pages_carriage_returns_and_altered_lines():
-    from hkai.documents import page_span, page_starts
-    from hkai.text import repair_lines
+    from hkai.ingest.lines import page_span, page_starts, repair_lines
 
     pages = ["Header\nFirst page text here.", "Header\nSecond page text.", "", "Header\r\nFourth page text."]
     clean = repair_lines("\n\n".join(pages))
@@ -121,7 +121,7 @@ def test_page_starts_survive_empty_pages_carriage_returns_and_altered_lines():
 
 
 def test_page_furniture_is_only_taken_from_the_edges_of_pages():
-    from hkai.documents import strip_page_furniture
+    from hkai.ingest.lines import strip_page_furniture
 
     pages = ["Annual Report 2024\nThe fund stood at HK$3 billion.\nAnnual Report 2024 is quoted here.\nPage 1 of 3",
              "Annual Report 2024\n數碼港提供1,500 PFLOPS算力。\n- 2 -",

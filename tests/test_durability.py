@@ -10,9 +10,10 @@ import pytest
 from qdrant_client import QdrantClient, models
 
 from bench.run import BENCH_DIR, load_squad
-from hkai.config import PROJECT_ROOT, load_settings
+from hkai.core.config import PROJECT_ROOT, load_settings
+from hkai.core.types import PUBLIC
 from hkai.library import Library
-from hkai.store import PUBLIC, match, visible
+from hkai.store.filters import match, visible
 
 from .conftest import TEST_MODEL
 

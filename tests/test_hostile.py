@@ -10,8 +10,9 @@ import zipfile
 
 import pytest
 
-from hkai.config import PROJECT_ROOT
-from hkai.documents import LoadError, load_bytes
+from hkai.core.config import PROJECT_ROOT
+from hkai.ingest.errors import LoadError
+from hkai.ingest.loader import load_bytes
 
 from .conftest import SEED_002, make_docx, make_pdf, seed_paragraphs
 
@@ -165,11 +166,11 @@ def test_html_with_too_many_tags_is_refused_before_parsing():
 
 
 def test_upload_failures_are_explained_in_the_readers_language(fresh_library):
-    from hkai import session
+    from hkai.workspace import visitor
 
-    zh = session.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "zh-Hant")
-    en = session.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "en")
+    zh = visitor.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "zh-Hant")
+    en = visitor.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "en")
     assert not zh.ok and zh.message.startswith("未能加入 broken.pdf：") and "已損壞" in zh.message
     assert "damaged" in en.message
-    hans = session.upload(fresh_library, b"x", "a.xlsx", "ws:x", "zh-Hans").message
+    hans = visitor.upload(fresh_library, b"x", "a.xlsx", "ws:x", "zh-Hans").message
     assert hans.startswith("未能加入 a.xlsx：") and "文件类型" in hans  # Simplified characters

@@ -8,8 +8,8 @@ import sys
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from hkai.config import PROJECT_ROOT
-from hkai.llm import answer_with_llm, build_messages, llm_settings, merge_hits
+from hkai.answer.llm import answer_with_llm, build_messages, merge_hits
+from hkai.core.config import PROJECT_ROOT, llm_settings
 
 
 def fake(*replies: str) -> GenericFakeChatModel:
@@ -42,7 +42,7 @@ def test_a_figure_missing_from_the_sources_never_stands_as_the_answer(lexical_li
 
 
 def test_citation_to_a_passage_not_given_is_flagged(lexical_library):
-    from hkai.llm import resolve
+    from hkai.answer.llm import resolve
 
     hits = lexical_library.search("香港的總算力有多少？")
     answer = resolve("香港的總算力有多少？", "總算力為5000 PFLOPS [1][9]。", hits, "zh-Hant")
@@ -185,8 +185,8 @@ def test_the_fallback_keeps_a_follow_ups_topic(lexical_library):
 
 def test_the_answer_service_gives_the_budget_and_the_mode(lexical_library, llm_stub):
     from hkai.answer import service
-    from hkai.config import load_settings
-    from hkai.session import CallBudget
+    from hkai.answer.budget import CallBudget
+    from hkai.core.config import load_settings
 
     lexical_library.settings, saved = load_settings(store_dir=lexical_library.settings.store_dir,
                                                     embedding_model="none"), lexical_library.settings
@@ -203,7 +203,7 @@ def test_the_answer_service_gives_the_budget_and_the_mode(lexical_library, llm_s
 
 
 def test_translate_quote_checks_its_figures():
-    from hkai.llm import translate_quote
+    from hkai.answer.llm import translate_quote
 
     quote = "香港总算力目前已达5000 PFLOPS 其中数码港人工智能超算中心提供3000 PFLOPS算力"
     text, grounding = translate_quote(fake("Hong Kong's total computing power has reached 5,000 PFLOPS, of which "
@@ -228,7 +228,7 @@ def test_cli_fallback_is_noticed_in_text_and_json(llm_stub, tmp_path):
 
 
 def test_citations_are_parsed_whatever_bracket_style_the_model_uses(lexical_library):
-    from hkai.llm import cut_short, normalise_citations, resolve
+    from hkai.answer.llm import cut_short, normalise_citations, resolve
 
     assert normalise_citations("5,000 PFLOPS【1】，3,000 PFLOPS（2）(3) [1, 2] [1-3] ［2］") == \
         "5,000 PFLOPS[1]，3,000 PFLOPS[2][3] [1][2] [1][2][3] [2]"

@@ -16,9 +16,9 @@ import sys
 import pytest
 
 from hkai.answer import service
-from hkai.config import PROJECT_ROOT, llm_settings
-from hkai.llm import answer_with_llm
-from hkai.session import CallBudget
+from hkai.answer.budget import CallBudget
+from hkai.answer.llm import answer_with_llm
+from hkai.core.config import PROJECT_ROOT, llm_settings
 
 from .browser import free_port, wait_until_up
 

@@ -6,11 +6,10 @@ import pytest
 
 from bench.run import BENCH_DIR, load_squad, load_xquad, seed_quality, squad_quality
 from bench.seeds import load_seed_questions
-from hkai.config import load_settings
+from hkai.core.config import load_settings
 from hkai.library import Library
 
 from .conftest import TEST_CACHE
-
 
 pytestmark = pytest.mark.quality
 
@@ -20,7 +19,7 @@ def test_seed_question_set_is_balanced_and_grounded():
     for lang in ("en", "zh-Hant", "zh-Hans"):
         assert sum(q["lang"] == lang for q in questions) >= 10
     sources = {"000": "seeds/000_4af2519e1aa8d853.txt", "002": "seeds/002_230320e1d8897bab.txt"}
-    from hkai.documents import load_path
+    from hkai.ingest.loader import load_path
     texts = {k: load_path(v, max_bytes=1 << 30).clean_text for k, v in sources.items()}
     for q in questions:
         assert q["expect"] in texts[q["doc"]], q

@@ -10,8 +10,9 @@ import pytest
 from hkai.answer.asks import asks, carries
 from hkai.answer.derived import operation
 from hkai.answer.shape import shape_of
-from hkai.documents import load_bytes, table_rows
-from hkai.retrieval import is_followup
+from hkai.ingest.loader import load_bytes
+from hkai.ingest.tables import table_rows
+from hkai.retrieve.followups import is_followup
 
 NOT_FOUND = ("The documents in the library do not answer this question.", "文件庫中的文件未能回答這個問題。",
              "文件库中的文件未能回答这个问题。")

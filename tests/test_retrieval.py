@@ -4,15 +4,17 @@ import numpy as np
 import pytest
 from qdrant_client.local import sparse_distances
 
-from hkai import qdrant_speedup
-from hkai.answers import check_grounding
-from hkai.config import load_settings
-from hkai.documents import load_bytes
+from hkai.answer.grounding import check_grounding
+from hkai.answer.matching import coverage
+from hkai.core.config import load_settings
+from hkai.core.script import contains_cjk
+from hkai.index.sparse import BM25SparseEmbeddings, terms
+from hkai.ingest.loader import load_bytes
 from hkai.library import Library
-from hkai.retrieval import coverage, plan_query
-from hkai.sparse import BM25SparseEmbeddings, terms
-from hkai.store import StoreLockedError, open_client
-from hkai.text import contains_cjk
+from hkai.retrieve.planner import plan_query
+from hkai.store import speedup as qdrant_speedup
+from hkai.store.client import open_client
+from hkai.store.locks import StoreLockedError
 
 
 def test_search_finds_a_word_split_across_lines(lexical_library):

@@ -8,12 +8,15 @@ import pytest
 from qdrant_client import QdrantClient, models
 from qdrant_client.local import local_collection, payload_filters, sparse_distances
 
-from hkai import qdrant_speedup, session, workspaces
-from hkai.config import Limits, load_settings
-from hkai.documents import LoadError
+from hkai.core.config import Limits, load_settings
+from hkai.core.types import PUBLIC
+from hkai.index.sparse import BM25SparseEmbeddings
+from hkai.ingest.errors import LoadError
 from hkai.library import Library
-from hkai.sparse import BM25SparseEmbeddings
-from hkai.store import PUBLIC, match, open_client
+from hkai.store import speedup as qdrant_speedup
+from hkai.store.client import open_client
+from hkai.store.filters import match
+from hkai.workspace import tokens, visitor
 
 from .conftest import SEED_002, seed_paragraphs
 
@@ -114,20 +117,20 @@ def test_query_results_with_filters_equal_unpatched(collection, monkeypatch):
 # ---- workspaces, budgets, expiry ----------------------------------------------
 
 def test_workspace_tokens_are_unguessable_and_names_are_refused():
-    a, b = workspaces.mint(), workspaces.mint()
-    assert a != b and workspaces.is_token(a) and len(a) == 32  # 192 bits
-    assert workspaces.owner_of(a) != workspaces.owner_of(b) and a not in workspaces.owner_of(a)
+    a, b = tokens.mint(), tokens.mint()
+    assert a != b and tokens.is_token(a) and len(a) == 32  # 192 bits
+    assert tokens.owner_of(a) != tokens.owner_of(b) and a not in tokens.owner_of(a)
     for guess in ("acme", "", "a" * 31, "../" * 11, "a" * 33):
-        assert not workspaces.is_token(guess)
+        assert not tokens.is_token(guess)
         with pytest.raises(ValueError):
-            workspaces.owner_of(guess)
+            tokens.owner_of(guess)
 
 
 def test_only_the_owner_can_remove_and_nobody_can_remove_the_seeds(fresh_library):
     fresh_library.ensure_seeds()
-    mine = workspaces.owner_of(workspaces.mint())
+    mine = tokens.owner_of(tokens.mint())
     doc = fresh_library.add_upload("觀塘新開的量子咖啡館。".encode(), "cafe.txt", mine).document
-    assert not fresh_library.remove(doc.doc_id, workspaces.owner_of(workspaces.mint()))
+    assert not fresh_library.remove(doc.doc_id, tokens.owner_of(tokens.mint()))
     assert not fresh_library.remove("000", mine) and not fresh_library.remove("000", PUBLIC)
     assert fresh_library.document(doc.doc_id, [PUBLIC]) is None  # not readable without the token either
     assert fresh_library.remove(doc.doc_id, mine) and fresh_library.documents([PUBLIC, mine]) == \
@@ -168,7 +171,7 @@ def test_every_visitor_together_has_a_budget_too(tmp_path):
         with pytest.raises(LoadError, match="full") as refused:
             lib.add_upload(text("北部都會區"), "c.txt", "ws:c")
         assert refused.value.code == "site_full"
-        said = session.upload(lib, text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message
+        said = visitor.upload(lib, text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message
         assert said.startswith("未能加入 c.txt：本網站")
         assert lib.remove(first.document.doc_id, "ws:a")
         assert lib.add_upload(text("北部都會區"), "c.txt", "ws:c").status == "added"
@@ -178,7 +181,7 @@ def test_every_visitor_together_has_a_budget_too(tmp_path):
 
 def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
     fresh_library.ensure_seeds()
-    old, fresh = workspaces.owner_of(workspaces.mint()), workspaces.owner_of(workspaces.mint())
+    old, fresh = tokens.owner_of(tokens.mint()), tokens.owner_of(tokens.mint())
     fresh_library.add_upload("舊工作區的文件。".encode(), "old.txt", old)
     fresh_library.add_upload("新工作區的文件。".encode(), "new.txt", fresh)
     week = 7 * 24 * 3600
@@ -194,14 +197,14 @@ def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
 def test_a_long_running_process_purges_idle_workspaces_at_most_hourly(fresh_library):
     """Start-up is not the only purge: a page run starts one in the background
     when the last is an hour old, and never two at once."""
-    idle = workspaces.owner_of(workspaces.mint())
+    idle = tokens.owner_of(tokens.mint())
     fresh_library.add_upload("閒置工作區的文件。".encode(), "idle.txt", idle)
     fresh_library.store.put_meta(f"seen:{idle}", {"owner": idle, "last_seen": time.time() - 8 * 24 * 3600})
     first = fresh_library.workspaces.purge_if_due()
     assert first is not None and fresh_library.workspaces.purge_if_due() is None  # once per hour
     first.join(timeout=60)
     assert fresh_library.documents([idle]) == []
-    again = workspaces.owner_of(workspaces.mint())
+    again = tokens.owner_of(tokens.mint())
     fresh_library.add_upload("又一個閒置工作區。".encode(), "again.txt", again)
     fresh_library.store.put_meta(f"seen:{again}", {"owner": again, "last_seen": time.time() - 8 * 24 * 3600})
     assert fresh_library.workspaces.purge_if_due() is None and fresh_library.documents([again])  # not yet due
@@ -223,7 +226,7 @@ def test_an_upload_reports_its_passages_as_they_are_written(fresh_library):
 def test_warming_loads_what_the_first_question_would_wait_for(fresh_library):
     """The app's loader calls warm() before it reports ready: jieba's dictionary
     is loaded then, not inside the first visitor's question."""
-    from hkai import sparse
+    from hkai.index import sparse
 
     sparse._tokenizer.cache_clear()
     fresh_library.warm()

@@ -1,8 +1,10 @@
 """Normalisation, script handling and chunking."""
 
-from hkai.chunking import chunk_document
-from hkai.documents import load_path
-from hkai.text import detect_script, fold, repair_lines, split_sentences, to_traditional
+from hkai.core.script import detect_script, fold, to_traditional
+from hkai.core.sentences import split_sentences
+from hkai.index.chunking import chunk_document
+from hkai.ingest.lines import repair_lines
+from hkai.ingest.loader import load_path
 
 from .conftest import SEED_000, SEED_002
 
@@ -73,7 +75,7 @@ def test_traditional_quotes_say_and_not_merged():
     """OpenCC's s2hk writes 并成为 ("and became") as 併成為 ("merged into"); the
     fixes dictionary, loaded through OpenCC's own configuration, corrects it
     and leaves the real "merge" alone."""
-    from hkai.text import to_traditional
+    from hkai.core.script import to_traditional
 
     seed = "商汤科技于2014年落户香港科学园并成为香港第一家独角兽企业并成功上市"
     assert to_traditional(seed) == "商湯科技於2014年落户香港科學園並成為香港第一家獨角獸企業並成功上市"
@@ -82,7 +84,7 @@ def test_traditional_quotes_say_and_not_merged():
 
 
 def test_simplified_ui_strings_use_mainland_words():
-    from hkai import i18n
+    from hkai.core import i18n
 
     for key in i18n.STRINGS:
         hans = i18n.t(key, "zh-Hans")

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..figures import figures_in_sentence, render_figure
-from ..text import detect_script, to_simplified
+from ..core.amounts import figures_in_sentence
+from ..core.rendering import render_figure
+from ..core.script import detect_script, to_simplified
 from .signals import Candidate
 
 _PART = r"(?P<part>[^,?.;，。？；]{1,40}?)"

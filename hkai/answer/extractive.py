@@ -20,13 +20,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import i18n
-from ..answers import Answer, Citation, check_grounding, similar
-from ..figures import EN_UNITS, dates_in, figures_in_sentence, render_date, render_figure
-from ..retrieval import Hit, QueryPlan, plan_query, says
-from ..text import contains_cjk, detect_script, fold, to_script, to_simplified
+from ..core import i18n
+from ..core.amounts import figures_in_sentence
+from ..core.dates import dates_in, render_date
+from ..core.rendering import EN_UNITS, render_figure
+from ..core.script import contains_cjk, detect_script, fold, to_script, to_simplified
+from ..core.sentences import similar
+from ..core.types import Answer, Citation, Hit
+from ..retrieve.planner import QueryPlan, plan_query
 from .asks import asks
 from .derived import Derivation, derive, operation
+from .grounding import check_grounding
+from .matching import says
 from .reader import score
 from .signals import Candidate, candidates, folded_quotes, measure, question_terms, question_words, widen
 

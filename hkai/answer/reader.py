@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..config import DATA_DIR
+from ..core.config import DATA_DIR
 from .signals import FEATURES, Candidate
 
 READER_FILE = DATA_DIR / "reader.json"

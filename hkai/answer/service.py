@@ -13,10 +13,9 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
-from .. import i18n
-from ..answers import Answer
-from ..session import CallBudget
-from ..store import PUBLIC
+from ..core import i18n
+from ..core.types import PUBLIC, Answer
+from .budget import CallBudget
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def answer(lib, question: str, *, owners: Iterable[str] = (PUBLIC,), previous: s
                                                                                   n=budget.limit))
         fallback.fallback = "limit"
         return fallback
-    from ..llm import answer_with_llm  # LangChain's OpenAI client: loaded when first needed
+    from .llm import answer_with_llm
 
     turns = list(history or []) or ([(previous, "")] if previous else [])
     return answer_with_llm(lib, question, history=turns, owners=owners, on_token=on_token, settings=settings,

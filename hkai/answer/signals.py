@@ -20,11 +20,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..documents import page_span
-from ..retrieval import EN_STOPWORDS, ZH_QUESTION_WORDS, Hit, QueryPlan
-from ..sentences import quotable
-from ..sparse import terms
-from ..text import CJK, detect_script, fold, sentence_spans, to_simplified
+from ..core.script import CJK, detect_script, fold, to_simplified
+from ..core.sentences import sentence_spans
+from ..core.types import Hit
+from ..index.quotes import quotable
+from ..index.sparse import terms
+from ..ingest.lines import page_span
+from ..retrieve.planner import EN_STOPWORDS, ZH_QUESTION_WORDS, QueryPlan
 from .asks import carries
 
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",

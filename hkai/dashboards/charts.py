@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from ..i18n import t
+from ..core.i18n import t
 from . import data
 
 FONT = {"en": "Noto Sans CJK TC", "zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC"}

@@ -11,10 +11,12 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
-from ..config import SEEDS_DIR
-from ..figures import EN_UNITS, USD_HKD_PEG, CuratedFigure, extract_figures, load_curated
-from ..i18n import t
-from ..text import to_script
+from ..core.config import SEEDS_DIR
+from ..core.i18n import t
+from ..core.rendering import EN_UNITS
+from ..core.script import to_script
+from .curated import USD_HKD_PEG, CuratedFigure, load_curated
+from .found import extract_figures
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +26,7 @@ def curated() -> tuple[CuratedFigure, ...]:
 
 @lru_cache(maxsize=1)
 def seed_sources() -> dict[str, dict]:
-    from ..library import seed_manifest
+    from ..ingest.manifest import seed_manifest
 
     return {str(e["doc_id"]): e for e in seed_manifest().values()}
 

@@ -14,7 +14,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from ..i18n import plural, t
+from ..core.i18n import plural, t
 from . import data
 from .charts import CHARTS, ChartSpec, Style, counts
 from .exports import to_png

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..i18n import t
+from ..core.i18n import t
 from .charts import ChartSpec
 from .data import figures_frame
 

@@ -4,9 +4,9 @@ after every write to the store so the test can kill it mid-way."""
 import sys
 from pathlib import Path
 
-from hkai.config import load_settings
+from hkai.core.config import load_settings
 from hkai.library import Library
-from hkai.store import Store
+from hkai.store.store import Store
 
 _upsert = Store.upsert
 

@@ -1,0 +1,87 @@
+"""Shared domain objects: the owner everyone sees, a retrieved passage, a citation
+built from it, an answer, and a turn of a conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PUBLIC = "public"  # the owner of the shipped documents, visible to everyone
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    score: float
+    publisher: str = ""
+    date: str = ""
+    script: str = ""
+    ordinal: int = 0
+    start: int = 0
+    pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage
+
+    def as_json(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "source": self.source,
+                "text": self.text, "score": round(self.score, 6), **({"pages": self.pages} if self.pages else {})}
+
+
+@dataclass
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    publisher: str = ""
+    date: str = ""
+    script: str = ""
+    start: int = 0
+    highlights: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage; [] otherwise
+
+    @classmethod
+    def of(cls, hit, n: int, **changes) -> Citation:
+        """The citation of a retrieved passage (`retrieval.Hit`), numbered `n`;
+        `changes` (the widened text and its start, highlights) override the hit's."""
+        base = dict(doc_id=hit.doc_id, title=hit.title, source=hit.source, text=hit.text, publisher=hit.publisher,
+                    date=hit.date, script=hit.script, start=hit.start, pages=list(hit.pages))
+        return cls(n, **{**base, **changes})
+
+    def as_json(self) -> dict:
+        return {"n": self.n, "doc_id": self.doc_id, "title": self.title, "source": self.source, "text": self.text,
+                **({"pages": self.pages} if self.pages else {})}
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    mode: str
+    citations: list[Citation]
+    script: str
+    answered: bool = True
+    notice: str = ""
+    grounding: dict = field(default_factory=lambda: {"supported": True, "unsupported_figures": []})
+    fallback: str = ""  # why a generated answer was not used (llm.reason.* code), if it was asked for
+    searched: str = ""  # what retrieval searched when it differs from the question (a follow-up)
+    confidence: float = 0.0  # the reader's probability that the quoted sentences answer
+    generated: str = ""  # a generated answer that failed its grounding, kept for the reader to open
+
+    def as_json(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "mode": self.mode,
+                "citations": [c.as_json() for c in self.citations], "grounding": self.grounding,
+                "notice": self.notice, "fallback": self.fallback, "searched": self.searched,
+                "given": self.mode, **({"generated": self.generated} if self.generated else {})}
+
+
+@dataclass
+class Turn:
+    """One question and its answer, as kept in session state."""
+
+    question: str
+    answer: Answer | None = None
+    rated: bool = False
+    after: str = ""  # for a follow-up, what it followed (a shared link carries it as ?after=)

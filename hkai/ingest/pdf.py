@@ -1,0 +1,44 @@
+"""PDF files through pypdf, within the page and character limits.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+
+from ..core.config import Limits
+from .errors import LoadError, _check_chars
+from .lines import strip_page_furniture
+
+logger = logging.getLogger(__name__)
+
+
+def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise LoadError(name, "the PDF is password-protected", "encrypted")
+        if len(reader.pages) > limits.pages:
+            raise LoadError(name, f"the PDF has {len(reader.pages):,} pages, over the {limits.pages:,}-page limit",
+                            "too_large")
+        pages, total = [], 0
+        for page in reader.pages:
+            text = (page.extract_text() or "").replace("\x00", "")  # some CJK fonts put NULs between characters
+            total += len(text)
+            _check_chars(total, name, limits)
+            pages.append(text)
+        title = (reader.metadata.title if reader.metadata else None) or ""
+    except LoadError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise LoadError(name, "the PDF is password-protected", "encrypted") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile) as exc:
+        raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
+    except Exception as exc:  # pypdf raises many kinds on malformed input; none may escape
+        logger.exception("pypdf failed on %s", name)
+        raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
+    return strip_page_furniture(pages), str(title)

@@ -1,0 +1,3 @@
+"""The named vectors of a chunk point."""
+
+DENSE, SPARSE, LATENT = "dense", "lexical", "latent"
