@@ -10,7 +10,6 @@ import streamlit as st
 from components.chat import answer_html, render_answer, to_markdown
 from components.safe import show
 from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
-from hkai.answer import service
 from hkai.answer.budget import CallBudget, question_refusal
 from hkai.core.types import Answer, Turn
 from hkai.workspace.feedback import record_feedback
@@ -45,8 +44,8 @@ def answered(lib, question: str, context: str | None) -> Answer:
                   budget=budget)
     if answer_mode() != "llm":
         with st.spinner(t("ask.thinking")):
-            return service.answer(lib, question, **ask_kw)
-    pieces, box = service.stream(lib, question, **ask_kw)
+            return lib.answers.answer(question, **ask_kw)
+    pieces, box = lib.answers.stream(question, **ask_kw)
     shown, text = st.empty(), ""
     for piece in pieces:
         text += piece

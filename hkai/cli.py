@@ -15,6 +15,7 @@ from pathlib import Path
 from .core import logs
 from .core.config import load_settings
 from .core.i18n import pages as page_label
+from .core.types import PUBLIC
 from .store.locks import StoreLockedError
 
 
@@ -92,26 +93,17 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .answer import service
-    from .core import i18n
-
     lib = _open(args)
     empty = _empty(lib)
     for q in _queries(args.question):
-        if (answer := lib.refusal(q)) is not None:  # empty or too long: said, not searched
-            _emit(answer.as_json(), args.json, f"Q: {q[:80]}\n{answer.answer}\n")
-            continue
-        answer = service.answer(lib, q, generate=args.mode == "llm")
-        if args.mode == "llm" and lib.settings.llm is None:
-            answer.fallback, answer.notice = "not_configured", " ".join(
-                x for x in (i18n.t("llm.fallback", answer.script, reason=i18n.t("llm.reason.not_configured",
-                                                                                 answer.script)), answer.notice) if x)
+        answer = lib.answers.answer(q, generate=args.mode == "llm")
         if empty and not answer.notice:
             answer.notice = EMPTY  # already said on stderr
         elif answer.notice and not args.json:
             print(f"note: {answer.notice}", file=sys.stderr)
         cites = "\n".join(f"[{c.n}] {c.title} ({c.source}{_pages(c.pages)})" for c in answer.citations)
-        _emit(answer.as_json(), args.json, f"Q: {q}\n{answer.answer}\n{cites}\n")
+        shown = q if len(q) <= 200 else q[:80] + "…"  # an over-long question is refused, not echoed
+        _emit(answer.as_json(), args.json, f"Q: {shown}\n{answer.answer}\n{cites}\n")
     return 0
 
 
@@ -143,7 +135,7 @@ def cmd_deck(args) -> int:
 
     lib = _open(args)
     seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
-    records = lib.documents(["public"])
+    records = lib.documents([PUBLIC])
     extra = [lib.document(r.doc_id) for r in records if r.doc_id not in seeds]
     out = Path(args.out or f"hkai-briefing-{args.lang}.pptx")
     # The curated figures come from the seeds, indexed or not (an empty store still has them).

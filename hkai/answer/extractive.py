@@ -205,8 +205,7 @@ def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], 
         if id(p) not in numbers:
             numbers[id(p)] = len(numbers) + 1
             own_pages = bool((page_starts or {}).get(p.hit.doc_id))  # then the quotes' pages, not the chunk's
-            citations.append(Citation.of(p.hit, numbers[id(p)], text=p.text, start=p.start,
-                                         **({"pages": []} if own_pages else {})))
+            citations.append(Citation(numbers[id(p)], p.hit, p.text, p.start, pages=[] if own_pages else None))
         cited = citations[numbers[id(p)] - 1]
         cited.highlights.append(c.quote)
         if starts := (page_starts or {}).get(p.hit.doc_id):  # the pages of the quoted sentences

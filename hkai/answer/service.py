@@ -1,9 +1,11 @@
 """The one answer service the Ask page and the CLI call.
 
-refusal (empty or over-long) → extractive or generated (within the visitor's
-budget of generated answers) → grounding → fallback to the verified extractive
-answer, keeping a follow-up's earlier question. Every fallback is logged at
-WARNING with its reason; the page only renders what comes back.
+refusal (empty or over-long) → plan (a follow-up with the question it leans
+on; with a model, the model's standalone rewrite) → retrieve → extractive or
+generated (within the visitor's budget of generated answers) → grounding →
+fallback to the verified extractive answer, keeping a follow-up's earlier
+question. Every fallback is logged at WARNING with its typed reason (never the
+key); the page only renders what comes back.
 """
 
 from __future__ import annotations
@@ -14,58 +16,163 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from ..core import i18n
+from ..core.config import Limits, LLMSettings
+from ..core.script import detect_script
 from ..core.types import PUBLIC, Answer
-from .budget import CallBudget
+from ..retrieve.planner import plan_query, with_translation
+from .budget import CallBudget, question_refusal
+from .citations import unverified
+from .context import Asked, Read, Search, gather
+from .extractive import compose, extractive_answer, not_found, rank
+from .shape import shape_of
 
 logger = logging.getLogger(__name__)
 
 
-def answer(lib, question: str, *, owners: Iterable[str] = (PUBLIC,), previous: str | None = None,
-           history: list[tuple[str, str]] | None = None, generate: bool = True, budget: CallBudget | None = None,
-           on_token: Callable[[str], None] | None = None) -> Answer:
-    """The answer to `question` for a visitor who sees `owners`' documents.
-    `previous`: the question a follow-up leans on; `generate`: use the
-    configured language model if there is one (the visitor's choice);
-    `budget`: the visitor's remaining generated answers."""
-    owners = list(owners)
-    if (refused := lib.refusal(question)) is not None:
-        return refused
-    settings = lib.settings.llm
-    if not generate or settings is None:
-        return lib.ask(question, owners=owners, previous=previous)
-    if budget is not None and not budget.take():
-        logger.warning("generated answer not used (the session's limit of %d is reached)", budget.limit)
-        fallback = lib.ask(question, owners=owners, previous=previous)
-        fallback.notice = i18n.t("llm.fallback", fallback.script, reason=i18n.t("llm.limit", fallback.script,
-                                                                                  n=budget.limit))
-        fallback.fallback = "limit"
-        return fallback
-    from .llm import answer_with_llm
+class AnswerService:
+    """Answers for every visitor of one library (shared across threads; it keeps no per-visitor state)."""
 
-    turns = list(history or []) or ([(previous, "")] if previous else [])
-    return answer_with_llm(lib, question, history=turns, owners=owners, on_token=on_token, settings=settings,
-                           previous=previous)
+    def __init__(self, search: Search, read: Read, dense, limits: Limits, llm: LLMSettings | None,
+                 model=None) -> None:
+        self.search, self.read, self.dense, self.limits, self.llm = search, read, dense, limits, llm
+        self._model = model  # a chat model given directly (tests, the bench); else one is made from `llm`
 
+    def using(self, *, llm: LLMSettings | None = None, model=None) -> AnswerService:
+        """The same library answered with another model: its settings, or a LangChain chat model."""
+        return AnswerService(self.search, self.read, self.dense, self.limits, llm or self.llm, model)
 
-def stream(lib, question: str, **kw) -> tuple[Iterator[str], dict]:
-    """For a page that shows a generated answer as it arrives: a generator of
-    text pieces, and a dict holding the final Answer under "answer" once the
-    generator is exhausted (the work runs in a thread of its own)."""
-    box: dict = {}
+    @property
+    def generates(self) -> bool:
+        """Whether a language model is configured."""
+        return self._model is not None or self.llm is not None
 
-    def pieces() -> Iterator[str]:
-        q: queue.Queue = queue.Queue()
+    def refusal(self, question: str) -> Answer | None:
+        """A question not to answer (empty, or over HKAI_MAX_QUESTION_CHARS), as
+        an answer saying why in the asker's language; None for a fine question."""
+        lang = detect_script(question)
+        refused = question_refusal(question, self.limits.question_chars, lang)
+        return Answer(question, refused[1], "extractive", [], lang, answered=False) if refused else None
 
-        def work() -> None:
-            try:
-                box["answer"] = answer(lib, question, on_token=q.put, **kw)
-            except Exception as exc:  # handed to the page, which logs it and shows a sentence
-                box["error"] = exc
-            finally:
-                q.put(None)
+    def gather(self, question: str, owners: Iterable[str] = (PUBLIC,), k: int = 8, previous: str | None = None
+               ) -> Asked:
+        return gather(question, self.search, self.read, owners, k, previous)
 
-        threading.Thread(target=work, daemon=True, name="hkai-answer").start()
-        while (piece := q.get()) is not None:
-            yield piece
+    # ---- the offline answer ------------------------------------------------------
+    def extractive(self, question: str, owners: Iterable[str] = (PUBLIC,), k: int = 8,
+                   previous: str | None = None) -> Answer:
+        """Source sentences that answer, or one sentence saying the documents do
+        not; `previous` (the last question, or what it searched) carries its
+        topic into a follow-up. "Summarise … in three points" gets one sentence
+        per point, "Compare A and B" the best sentence about each side."""
+        if (refused := self.refusal(question)) is not None:
+            return refused
+        owners = list(owners)
+        shape = shape_of(question)
+        if shape.kind == "sides":
+            return self._compare(question, shape.sides, owners, k)
+        topic = shape.topic if shape.kind == "points" else question
+        asked = self.gather(topic, owners, k, previous)
+        answer = extractive_answer(topic, asked.plan, asked.hits, asked.texts, own=asked.own,
+                                   previous=asked.previous, dense=self.dense, page_starts=asked.page_starts,
+                                   tables=asked.tables, points=shape.n if shape.kind == "points" else 0)
+        answer.question = question
+        answer.searched = asked.plan.question if asked.previous is not None else ""
+        return answer
 
-    return pieces(), box
+    def _compare(self, question: str, sides: list[str], owners: list[str], k: int) -> Answer:
+        chosen, starts, confidence = [], {}, 1.0
+        for side in sides:
+            asked = self.gather(side, owners, k)
+            ranked = rank(side, asked.plan, asked.hits, asked.texts, own=asked.own, dense=self.dense,
+                          tables=asked.tables)
+            chosen += [c for c in ranked.chosen(1) if not any(c.quote == x.quote for x in chosen)]
+            starts.update(asked.page_starts)
+            confidence = min(confidence, ranked.answers)
+        plan = plan_query(question)
+        if len(chosen) < len(sides):
+            return not_found(question, plan.script)
+        answer = compose(question, plan.script, plan, chosen, page_starts=starts, numbered=True)
+        answer.confidence = confidence
+        return answer
+
+    # ---- the one entry point -------------------------------------------------------
+    def answer(self, question: str, *, owners: Iterable[str] = (PUBLIC,), previous: str | None = None,
+               history: list[tuple[str, str]] | None = None, generate: bool | None = None,
+               budget: CallBudget | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+        """The answer to `question` for a visitor who sees `owners`' documents.
+        `previous`: the question a follow-up leans on; `history`: the
+        conversation so far (question, answer); `generate`: whether to use the
+        language model (the visitor's choice; None: if one is configured; True
+        without one says so); `budget`: the
+        visitor's remaining generated answers; `on_token`: hears a generated
+        answer as it arrives."""
+        owners = list(owners)
+        if (refused := self.refusal(question)) is not None:
+            return refused
+        if generate is False or (generate is None and not self.generates):
+            return self.extractive(question, owners, previous=previous)
+        if not self.generates:
+            return self._fallback(question, owners, previous, "not_configured", {})
+        if budget is not None and not budget.take():
+            return self._fallback(question, owners, previous, "limit", {"n": budget.limit})
+        turns = list(history or []) or ([(previous, "")] if previous else [])
+        from . import llm  # LangChain's OpenAI client: loaded when first needed
+
+        try:
+            model = self._model or llm.make_chat_model(self.llm)
+            standalone = llm.condense(model, turns, question)
+            plan = plan_query(standalone)
+            if plan.script == "en":  # the Chinese sources are found by the words of a translation too
+                plan = with_translation(plan, llm.translate(model, standalone))
+            hits = self.search(plan, 5, owners)
+            lang = plan_query(question).script
+            if not hits:
+                return Answer(question, i18n.t("answer.not_found", lang), "llm", [], lang, answered=False)
+            answer = llm.generate(model, question, hits, lang, on_token)
+            answer.searched = standalone if standalone != question else ""
+        except Exception as exc:  # every failure is a notice and the verified answer, never a traceback
+            failure = llm.failure_of(exc)
+            return self._fallback(question, owners, previous, failure.code, failure.detail)
+        if (problem := unverified(answer)) is None:
+            return answer
+        return self._fallback(question, owners, previous, *problem, generated=answer)
+
+    def _fallback(self, question: str, owners: list[str], previous: str | None, code: str, detail: dict,
+                  generated: Answer | None = None) -> Answer:
+        """The verified extractive answer instead of a generated one, saying
+        why; the model's unverified text stays one click away."""
+        logger.warning("generated answer not used (%s%s); giving the extractive answer", code,
+                       f": {detail}" if detail else "")
+        answer = self.extractive(question, owners, previous=previous)
+        reason = i18n.t("llm.limit" if code == "limit" else f"llm.reason.{code}", answer.script, **detail)
+        answer.notice = " ".join(x for x in (i18n.t("llm.fallback", answer.script, reason=reason), answer.notice)
+                                 if x)
+        answer.fallback = code
+        if generated is not None:
+            answer.generated = generated.answer
+            if flagged := generated.grounding.get("unsupported_figures"):
+                answer.grounding["generated_unsupported"] = flagged
+        return answer
+
+    def stream(self, question: str, **kw) -> tuple[Iterator[str], dict]:
+        """For a page that shows a generated answer as it arrives: a generator of
+        text pieces, and a dict holding the final Answer under "answer" once the
+        generator is exhausted (the work runs in a thread of its own)."""
+        box: dict = {}
+
+        def pieces() -> Iterator[str]:
+            q: queue.Queue = queue.Queue()
+
+            def work() -> None:
+                try:
+                    box["answer"] = self.answer(question, on_token=q.put, **kw)
+                except Exception as exc:  # handed to the page, which logs it and shows a sentence
+                    box["error"] = exc
+                finally:
+                    q.put(None)
+
+            threading.Thread(target=work, daemon=True, name="hkai-answer").start()
+            while (piece := q.get()) is not None:
+                yield piece
+
+        return pieces(), box

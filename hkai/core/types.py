@@ -30,25 +30,29 @@ class Hit:
 
 @dataclass
 class Citation:
-    n: int
-    doc_id: str
-    title: str
-    source: str
-    text: str
-    publisher: str = ""
-    date: str = ""
-    script: str = ""
-    start: int = 0
-    highlights: list[str] = field(default_factory=list)
-    pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage; [] otherwise
+    """A passage an answer cites: its hit, numbered `n`, with the sentences the
+    answer draws on marked. `text` and `start` are what is shown: the hit's
+    passage, or (an extractive answer) that passage widened to whole sentences;
+    `pages`, a PDF's first and last page of what is quoted."""
 
-    @classmethod
-    def of(cls, hit, n: int, **changes) -> Citation:
-        """The citation of a retrieved passage (`retrieval.Hit`), numbered `n`;
-        `changes` (the widened text and its start, highlights) override the hit's."""
-        base = dict(doc_id=hit.doc_id, title=hit.title, source=hit.source, text=hit.text, publisher=hit.publisher,
-                    date=hit.date, script=hit.script, start=hit.start, pages=list(hit.pages))
-        return cls(n, **{**base, **changes})
+    n: int
+    hit: Hit
+    text: str = ""
+    start: int = -1
+    highlights: list[str] = field(default_factory=list)
+    pages: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        self.text = self.text or self.hit.text
+        self.start = self.hit.start if self.start < 0 else self.start
+        self.pages = list(self.hit.pages) if self.pages is None else self.pages
+
+    doc_id = property(lambda self: self.hit.doc_id)
+    title = property(lambda self: self.hit.title)
+    source = property(lambda self: self.hit.source)
+    publisher = property(lambda self: self.hit.publisher)
+    date = property(lambda self: self.hit.date)
+    script = property(lambda self: self.hit.script)
 
     def as_json(self) -> dict:
         return {"n": self.n, "doc_id": self.doc_id, "title": self.title, "source": self.source, "text": self.text,

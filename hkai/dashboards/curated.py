@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.amounts import USD_HKD_PEG
+
 CURATED_FILE = "figures.yaml"
 
 
@@ -37,7 +39,6 @@ class CuratedFigure:
         return None
 
 
-USD_HKD_PEG = 7.8
 
 
 def load_curated(seeds_dir=None) -> list[CuratedFigure]:

@@ -11,11 +11,11 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
+from ..core.amounts import common_measure
 from ..core.config import SEEDS_DIR
 from ..core.i18n import t
-from ..core.rendering import EN_UNITS
 from ..core.script import to_script
-from .curated import USD_HKD_PEG, CuratedFigure, load_curated
+from .curated import CuratedFigure, load_curated
 from .found import extract_figures
 
 
@@ -131,28 +131,6 @@ class VisitorFigure:
     doc_id: str
 
 
-_COMPUTE_SCALE = {"PFLOPS": 1.0, "EFLOPS": 1000.0, "TFLOPS": 0.001}
-
-
-def normalise(kind: str, value: float, unit: str, currency: str) -> tuple[str, float] | None:
-    """(metric, value in that metric's unit), or None where no honest
-    conversion exists (RMB: no exchange rate in the documents)."""
-    if kind == "money":
-        if currency == "HKD":
-            return "money", value
-        if currency == "USD":
-            return "money", value * USD_HKD_PEG
-        return None
-    if kind == "compute":
-        return "compute", value * _COMPUTE_SCALE.get(unit.upper(), 1.0)
-    if kind in ("count", "area"):
-        word = EN_UNITS.get(unit, unit).lower().replace("active ", "")
-        word = {"lab": "labs", "firms": "companies", "company": "companies", "user": "users", "model": "models",
-                "download": "downloads", "hectare": "hectares"}.get(word, word)
-        return f"count:{word}", value
-    return None
-
-
 _TRAIL = re.compile(r"(?:\s+(?:is|was|are|were|of|at|has|have|hosts?|totals?|reached|stands at|about|around|over|nearly)|"
                     r"(?:為|为|是|有|擁有|拥有|達|达|約|约|共|提供|投入|撥款|拨款|預留|预留|達到|达到|超過|超过|逾))+\s*$", re.I)
 
@@ -179,7 +157,7 @@ def visitor_figures(documents: list) -> list[VisitorFigure]:
         found = extract_figures(doc.clean_text, doc.doc_id, doc.source)
         # In reading order, so "HK$3.5bn (35億港元)" is shown as its first writing.
         for f in sorted(found, key=lambda f: (doc.clean_text.find(f.quote), f.quote.find(f.raw))):
-            norm = normalise(f.kind, f.value, f.unit, f.currency)
+            norm = common_measure(f.kind, f.value, f.unit, f.currency)
             if norm is None or (norm[0], round(norm[1], 6)) in seen:
                 continue
             seen.add((norm[0], round(norm[1], 6)))

@@ -16,13 +16,13 @@ from pptx.util import Emu, Inches, Pt
 
 from ..core.i18n import plural, t
 from . import data
-from .charts import CHARTS, ChartSpec, Style, counts
+from .charts import CHARTS, FONT, ChartSpec, Style, counts
 from .exports import to_png
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 RED, INK, GREY = RGBColor(0xB3, 0x26, 0x1E), RGBColor(0x1B, 0x1F, 0x24), RGBColor(0x57, 0x60, 0x6A)
-FONTS = {"en": "Noto Sans CJK TC", "zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC"}
+
 HEADLINES = ["compute_total", "compute_cyberport", "rd_institute", "innohk_labs", "web3hub_fund", "modelscope_users"]
 
 
@@ -55,7 +55,7 @@ def _box(slide, x, y, w, h, paragraphs: list[tuple[str, int, dict]], lang: str, 
         run.font.bold = opts.get("bold", False)
         run.font.italic = opts.get("italic", False)
         run.font.color.rgb = opts.get("color", INK)
-        _font(run, FONTS[lang])
+        _font(run, FONT[lang])
     return frame
 
 
@@ -142,7 +142,7 @@ def _cell(cell, text: str, lang: str, size: int, bold: bool = False) -> None:
     run.text = text.replace("◆", "\n◆").strip()
     run.font.size = Pt(size)
     run.font.bold = bold
-    _font(run, FONTS[lang])
+    _font(run, FONT[lang])
     cell.margin_left = cell.margin_right = Inches(0.05)
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from ..core.amounts import figures_in_sentence
 from ..core.sentences import split_sentences
+from ..core.types import PUBLIC
 
 
 @dataclass
@@ -41,7 +42,7 @@ def extract_figures(text: str, doc_id: str = "", source: str = "") -> list[Figur
     return out
 
 
-def library_figures(lib, owners=("public",)) -> list[Figure]:
+def library_figures(lib, owners=(PUBLIC,)) -> list[Figure]:
     figures = []
     for record in lib.documents(owners):
         doc = lib.document(record.doc_id, owners)

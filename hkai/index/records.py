@@ -13,7 +13,7 @@ from ..store.filters import point, point_id, without
 from ..store.store import Store
 
 _DOC_FIELDS = {f.name for f in fields(Document)}
-NO_TEXT = without("text")
+NO_TEXT = without("text", "clean_text")
 
 
 @dataclass

@@ -1,12 +1,11 @@
-"""A document as loaded: what it is, whose, and its text.
-"""
+"""A document as loaded: what it is, whose, and its text."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
 
+from ..core.types import PUBLIC
 from .lines import repair_lines
 
 
@@ -22,7 +21,7 @@ class DocumentInfo:
     language: str = "en"
     publisher: str = ""
     date: str = ""
-    owner: str = "public"
+    owner: str = PUBLIC
     content_hash: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -30,12 +29,19 @@ class DocumentInfo:
 @dataclass
 class Document(DocumentInfo):
     text: str = field(kw_only=True)  # the original text, for display
+    # The text with PDF line breaks repaired: what is chunked and quoted. Computed once, when the file is
+    # loaded, and kept with the document's record, so reading a document never repairs it again.
+    clean_text: str = field(kw_only=True, default="")
 
-    @cached_property
-    def clean_text(self) -> str:
-        """The text with PDF line breaks repaired: what is chunked and quoted (computed once)."""
-        return repair_lines(self.text)
+    def __post_init__(self) -> None:
+        if not self.clean_text:
+            self.clean_text = repair_lines(self.text)
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def doc_id_for(owner: str, name: str) -> str:
+    """A document's id: its owner and the name it was added under (the same file again replaces it)."""
+    return hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12]

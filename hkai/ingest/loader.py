@@ -9,13 +9,13 @@ inflates them, a PDF's page count before its text is extracted.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
 from ..core.config import MB, Limits
 from ..core.script import detect_script
-from .document import Document, content_hash
+from ..core.types import PUBLIC
+from .document import Document, content_hash, doc_id_for
 from .errors import LoadError, _check_chars
 from .html import _html_text
 from .lines import page_starts, repair_lines
@@ -31,7 +31,7 @@ SUPPORTED = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".pdf":
 
 
 def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_bytes: int | None = None,
-               owner: str = "public", doc_id: str | None = None, meta: dict | None = None) -> Document:
+               owner: str = PUBLIC, doc_id: str | None = None, meta: dict | None = None) -> Document:
     """Turn one file's bytes into a Document, or raise LoadError saying why not."""
     limits = limits or Limits()
     max_bytes = max_bytes or limits.file_bytes
@@ -65,16 +65,18 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
     if not text.strip():
         raise LoadError(name, "no text could be extracted (a scanned PDF needs OCR first)", "empty")
     meta = dict(meta or {})
+    clean = repair_lines(text)
     if len(pages) > 1:  # citations then name their page
-        meta["page_starts"] = page_starts(pages, repair_lines(text))
+        meta["page_starts"] = page_starts(pages, clean)
     if tables:
         meta["tables"] = tables + meta.get("tables", [])
     script = meta.pop("script", None) or detect_script(text[:5000])
     return Document(
-        doc_id=doc_id or hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12],
+        doc_id=doc_id or doc_id_for(owner, name),
         title=(meta.pop("title", None) or title or Path(name).stem)[:300],
         source=name,
         text=text,
+        clean_text=clean,
         format=kind,
         script=script,
         language="en" if script == "en" else "zh",
@@ -87,7 +89,7 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
 
 
 def load_path(path: str | Path, *, limits: Limits | None = None, max_bytes: int | None = None,
-              owner: str = "public", **kw) -> Document:
+              owner: str = PUBLIC, **kw) -> Document:
     path = Path(path)
     name = str(path)
     limits = limits or Limits()

@@ -4,12 +4,11 @@ or reported.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.config import PROJECT_ROOT, SEEDS_DIR, Limits
-from .document import Document
+from .document import Document, doc_id_for
 from .errors import LoadError
 from .loader import SUPPORTED, load_path
 from .manifest import seed_manifest, seed_tables
@@ -49,7 +48,7 @@ def load_file(path: Path, owner: str, limits: Limits) -> Document:
             meta["tables"] = tables
         doc = load_path(path, doc_id=str(entry["doc_id"]), meta=meta, **kw)
     else:
-        doc_id = hashlib.sha1(f"{owner}\n{path.resolve()}".encode()).hexdigest()[:12]
+        doc_id = doc_id_for(owner, str(path.resolve()))
         doc = load_path(path, doc_id=doc_id, **kw)
     doc.source = display_path(path)
     return doc

@@ -5,7 +5,7 @@ and concepts (an English question with the glossary's Chinese).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..core.script import detect_script, fold
 from ..index.sparse import _tokenizer, terms
@@ -76,3 +76,13 @@ def _unique(groups: list[list[str]]) -> list[list[str]]:
         if g not in out:
             out.append(g)
     return out
+
+
+def with_translation(plan: QueryPlan, translation: str) -> QueryPlan:
+    """An English question searched with the words of its Chinese translation
+    as well (a model's, as the glossary's terms are): the lexical leg then finds
+    Chinese passages, and Qdrant fuses it with the dense leg as for glossary terms."""
+    if plan.script != "en" or not translation.strip() or detect_script(translation) == "en":
+        return plan
+    extra = [t for t in terms(translation) if len(t) > 1 and t not in plan.terms]
+    return replace(plan, terms=plan.terms + extra, expansions=list(dict.fromkeys(plan.expansions + [fold(translation)])))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from ..core.config import is_off
 from ..index.models import resolve_model_path
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class Reranker:
 
 def load_reranker(name: str) -> tuple[Reranker | None, str]:
     """The reranker, or None and why not ("off", or the load failure)."""
-    if name.strip().lower() in {"", "none", "off"}:
+    if is_off(name):
         return None, "off"
     try:
         return Reranker(name), ""

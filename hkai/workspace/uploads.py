@@ -4,7 +4,6 @@ words-first (searchable at once; the model's vectors follow)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Iterable
@@ -15,7 +14,7 @@ from ..core.types import PUBLIC
 from ..index.background import LaterEmbedding
 from ..index.indexer import Indexer, Written
 from ..index.records import DocumentRecord
-from ..ingest.document import Document
+from ..ingest.document import Document, doc_id_for
 from ..ingest.errors import LoadError
 from ..ingest.loader import load_bytes
 from ..store.filters import not_owned_by, visible
@@ -52,7 +51,7 @@ class Uploads:
             return self._add(data, name, owner, written)
 
     def _add(self, data: bytes, name: str, owner: str, written: Written | None) -> UploadResult:
-        doc_id = hashlib.sha1(f"{owner}\n{name}".encode()).hexdigest()[:12]
+        doc_id = doc_id_for(owner, name)
         doc = load_bytes(data, name, limits=self.limits, owner=owner, doc_id=doc_id)
         twin = self.find_content(doc.content_hash, [PUBLIC, owner])
         if twin and twin.doc_id != doc_id:
