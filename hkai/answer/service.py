@@ -22,9 +22,8 @@ from ..core.types import PUBLIC, Answer
 from ..retrieve.planner import plan_query, with_translation
 from .budget import CallBudget, question_refusal
 from .citations import unverified
-from .context import Asked, Read, Search, gather
-from .extractive import compose, extractive_answer, not_found, rank
-from .shape import shape_of
+from .context import Asked, Read, Search
+from .offline import ExtractiveAnswers
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +34,7 @@ class AnswerService:
     def __init__(self, search: Search, read: Read, dense, limits: Limits, llm: LLMSettings | None,
                  model=None) -> None:
         self.search, self.read, self.dense, self.limits, self.llm = search, read, dense, limits, llm
+        self.offline = ExtractiveAnswers(search, read, dense)
         self._model = model  # a chat model given directly (tests, the bench); else one is made from `llm`
 
     def using(self, *, llm: LLMSettings | None = None, model=None) -> AnswerService:
@@ -55,45 +55,12 @@ class AnswerService:
 
     def gather(self, question: str, owners: Iterable[str] = (PUBLIC,), k: int = 8, previous: str | None = None
                ) -> Asked:
-        return gather(question, self.search, self.read, owners, k, previous)
+        return self.offline.gather(question, owners, k, previous)
 
-    # ---- the offline answer ------------------------------------------------------
     def extractive(self, question: str, owners: Iterable[str] = (PUBLIC,), k: int = 8,
                    previous: str | None = None) -> Answer:
-        """Source sentences that answer, or one sentence saying the documents do
-        not; `previous` (the last question, or what it searched) carries its
-        topic into a follow-up. "Summarise … in three points" gets one sentence
-        per point, "Compare A and B" the best sentence about each side."""
-        if (refused := self.refusal(question)) is not None:
-            return refused
-        owners = list(owners)
-        shape = shape_of(question)
-        if shape.kind == "sides":
-            return self._compare(question, shape.sides, owners, k)
-        topic = shape.topic if shape.kind == "points" else question
-        asked = self.gather(topic, owners, k, previous)
-        answer = extractive_answer(topic, asked.plan, asked.hits, asked.texts, own=asked.own,
-                                   previous=asked.previous, dense=self.dense, page_starts=asked.page_starts,
-                                   tables=asked.tables, points=shape.n if shape.kind == "points" else 0)
-        answer.question = question
-        answer.searched = asked.plan.question if asked.previous is not None else ""
-        return answer
-
-    def _compare(self, question: str, sides: list[str], owners: list[str], k: int) -> Answer:
-        chosen, starts, confidence = [], {}, 1.0
-        for side in sides:
-            asked = self.gather(side, owners, k)
-            ranked = rank(side, asked.plan, asked.hits, asked.texts, own=asked.own, dense=self.dense,
-                          tables=asked.tables)
-            chosen += [c for c in ranked.chosen(1) if not any(c.quote == x.quote for x in chosen)]
-            starts.update(asked.page_starts)
-            confidence = min(confidence, ranked.answers)
-        plan = plan_query(question)
-        if len(chosen) < len(sides):
-            return not_found(question, plan.script)
-        answer = compose(question, plan.script, plan, chosen, page_starts=starts, numbered=True)
-        answer.confidence = confidence
-        return answer
+        """The offline answer, after the same refusal (see `offline.ExtractiveAnswers.answer`)."""
+        return self.refusal(question) or self.offline.answer(question, owners, k, previous)
 
     # ---- the one entry point -------------------------------------------------------
     def answer(self, question: str, *, owners: Iterable[str] = (PUBLIC,), previous: str | None = None,
