@@ -226,8 +226,8 @@ def test_an_upload_reports_its_passages_as_they_are_written(fresh_library):
 def test_warming_loads_what_the_first_question_would_wait_for(fresh_library):
     """The app's loader calls warm() before it reports ready: jieba's dictionary
     is loaded then, not inside the first visitor's question."""
-    from hkai.index import sparse
+    from hkai.core import words
 
-    sparse._tokenizer.cache_clear()
+    words.segmenter.cache_clear()
     fresh_library.warm()
-    assert sparse._tokenizer.cache_info().currsize == 1
+    assert words.segmenter.cache_info().currsize == 1

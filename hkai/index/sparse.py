@@ -10,32 +10,17 @@ query time from the collection itself, so no corpus statistics live here.
 from __future__ import annotations
 
 import re
-import threading
 import zlib
 from collections import Counter
-from functools import lru_cache
 
-import jieba
 from langchain_qdrant import SparseEmbeddings, SparseVector
 
-from ..core.config import DATA_DIR
 from ..core.script import CJK, fold
+from ..core.words import segmenter
 
 _HAN_RUN = re.compile(f"[{CJK}]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    """One jieba tokenizer per process, with the Hong Kong user dictionary."""
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
-    with _lock:
-        tok.initialize()
-        tok.load_userdict(str(DATA_DIR / "userdict.txt"))
-    return tok
 
 
 def terms(text: str) -> list[str]:
@@ -45,7 +30,7 @@ def terms(text: str) -> list[str]:
     passage (measured on DRCD: hit@1 0.937 with words and bigrams alone, 0.950
     with single characters and jieba's HMM for unknown words added)."""
     folded = _THOUSANDS.sub("", fold(text))
-    tok = _tokenizer()
+    tok = segmenter()
     out: list[str] = []
     for word in _LATIN.findall(folded):  # "web3.0" is also "web3", "g-rocket" also "rocket"
         out.append(word)

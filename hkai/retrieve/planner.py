@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..core.script import detect_script, fold
-from ..index.sparse import _tokenizer, terms
+from ..core.words import segmenter
+from ..index.sparse import terms
 from .glossary import load_glossary
 
 EN_STOPWORDS = set("""a an the of in on at to for from by with and or but is are was were be been being do does did
@@ -62,7 +63,7 @@ def plan_query(question: str) -> QueryPlan:
         names += [w for w in latin if w in capitalised]
         concepts = _unique([*groups, *([w] for w in latin)])
         return QueryPlan(question, script, query_terms, salient, zh, names, concepts)
-    words = [w for w in _tokenizer().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
+    words = [w for w in segmenter().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
     salient = [w for w in dict.fromkeys(words) if w not in ZH_QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
     english_of = load_glossary().english_of  # an English passage may say a concept in English ("风险": risk)
     return QueryPlan(question, script, terms(question), salient,
