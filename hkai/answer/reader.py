@@ -7,8 +7,12 @@ probability of holding the answer. Fitted on the public sets' gold answers,
 no-answer probes (one set's questions asked of another set's library) and the
 seed questions together (`bench/fit_answers.py` writes `hkai/data/reader.json`):
 one weight vector with the dense model's sentence similarity, one for
-lexical-only mode. The threshold on the probability that some sentence
-answers is calibrated on the probes: below it the library does not answer.
+lexical-only mode, each for Chinese and for English questions, and each for a
+question whose best passage is in its own language or in the other (an English
+question over Chinese passages is answered from the dense model's
+cross-lingual similarity, and its signals sit elsewhere). The threshold on the probability
+that some sentence answers is calibrated on the probes: below it the library
+does not answer.
 """
 
 from __future__ import annotations
@@ -39,14 +43,27 @@ class ReaderWeights:
 _UNFITTED = ReaderWeights(np.array([-3.0, 6.0] + [0.0] * (len(FEATURES) - 2)), 0.5, 0.8)
 
 
+MODES = tuple(f"{kind}-{asker}{across}" for kind in ("dense", "lexical") for asker in ("zh", "en")
+              for across in ("", "-across"))
+
+
+def mode_of(dense: bool, asker: str, across: bool = False) -> str:
+    """The weights for a question: with the model's sentence vectors or not, asked
+    in English or Chinese, its best passage in the asker's language or `across`
+    languages (Chinese over an English upload, English over a Chinese source):
+    signals sit elsewhere across languages, and so does the threshold."""
+    return f"{'dense' if dense else 'lexical'}-{'en' if asker == 'en' else 'zh'}{'-across' if across else ''}"
+
+
 @lru_cache(maxsize=1)
 def load_weights() -> dict[str, ReaderWeights]:
+    unfitted = dict.fromkeys(MODES, _UNFITTED)
     if not READER_FILE.exists():
-        return {"dense": _UNFITTED, "lexical": _UNFITTED}
+        return unfitted
     raw = json.loads(READER_FILE.read_text(encoding="utf-8"))
-    if tuple(raw["features"]) != FEATURES:  # a test fails on this; answers go on with the lexical match alone
+    if tuple(raw["features"]) != FEATURES or set(raw["modes"]) != set(MODES):  # a test fails on this
         logger.error("%s was fitted on other features; run bench/fit_answers.py", READER_FILE)
-        return {"dense": _UNFITTED, "lexical": _UNFITTED}
+        return unfitted
     return {mode: ReaderWeights(np.array([m["weights"][f] for f in FEATURES]), m["threshold"], m["second"],
                                 m.get("third", 2.0))
             for mode, m in raw["modes"].items()}
@@ -60,7 +77,7 @@ def probabilities(logits: np.ndarray) -> np.ndarray:
 
 
 def score(pool: list[Candidate], mode: str) -> tuple[ReaderWeights, float]:
-    """Set every candidate's probability; `mode` is "dense" or "lexical".
+    """Set every candidate's probability; `mode` is one of MODES (`mode_of`).
     Returns the weights used and the probability that some candidate answers."""
     w = load_weights()[mode]
     if not pool:

@@ -45,17 +45,25 @@ class Passage:
     start: int  # where the widened text starts in the document's clean text
     text: str
     spans: list[tuple[int, int]]  # each sentence, in the widened text
+    tabular: set[int] = field(default_factory=set)  # the spans that are a table's text (its cells are quoted instead)
 
     @property
     def sentences(self) -> list[str]:
         return [self.text[a:b] for a, b in self.spans]
 
 
-def widen(hit: Hit, rank: int, doc_text: str | None) -> Passage:
+@lru_cache(maxsize=64)
+def _document_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
+
+
+def widen(hit: Hit, rank: int, doc_text: str | None, margin: int = 0) -> Passage:
+    """The hit's whole sentences, and those within `margin` characters around it
+    (the sentence that answers often stands just outside the passage that matched)."""
     if not doc_text or doc_text[hit.start:hit.start + len(hit.text)] != hit.text:
         return Passage(hit, rank, hit.start, hit.text, sentence_spans(hit.text))
-    end = hit.start + len(hit.text)
-    spans = [(a, b) for a, b in sentence_spans(doc_text) if a < end and b > hit.start]
+    lo, hi = hit.start - margin, hit.start + len(hit.text) + margin
+    spans = [(a, b) for a, b in _document_spans(doc_text) if a < hi and b > lo]
     if not spans:
         return Passage(hit, rank, hit.start, hit.text, sentence_spans(hit.text))
     start, stop = spans[0][0], spans[-1][1]
@@ -176,6 +184,7 @@ def candidates(passages: list[Passage], tables: dict[str, list[tuple[int, str, s
             if p.start <= at < p.start + len(p.text) and (key := (p.hit.doc_id, "cell", quote)) not in seen:
                 seen.add(key)
                 index = max((i for i, (a, _) in enumerate(p.spans) if p.start + a <= at), default=0)
+                p.tabular.add(index)
                 out.append(Candidate(p, index, cell, quote, cell=True))
     return out
 
@@ -225,7 +234,8 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
     around: dict[tuple[int, int], float] = {}  # lexical match of a passage's sentences by place
 
     def lex_at(c: Candidate, i: int) -> float:
-        if not 0 <= i < len(c.passage.spans):
+        """The lexical match of the sentence at place i (a table's text is no neighbouring sentence)."""
+        if not 0 <= i < len(c.passage.spans) or (i in c.passage.tabular and not c.cell):
             return 0.0
         key = (id(c.passage), i)
         if key not in around:
@@ -259,6 +269,12 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
             1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
             float(has is True), float(has is False), cross, float(asker == "en" and not cross), cross * dn, cross * lx,
             math.log1p(len(c.quote)) / 5])
+
+
+def across(pool: list[Candidate]) -> bool:
+    """Whether the best-ranked passage is in another language than the question (`measure` set "cross")."""
+    top = [c for c in pool if c.passage.rank == 0]
+    return bool(top) and bool(top[0].features[FEATURES.index("cross")])
 
 
 def folded_quotes(pool: list[Candidate]) -> list[str]:
