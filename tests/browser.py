@@ -30,10 +30,18 @@ def start_app(store: Path, port: int, model: str | None = None, env_extra: dict 
     model = model or os.environ.get("HKAI_TEST_APP_MODEL", "none")
     env = {**os.environ, "HKAI_STORE": str(store), "HKAI_EMBEDDING_MODEL": model, "HF_HUB_OFFLINE": "1",
            **(env_extra or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return wait_until_up(proc, f"http://127.0.0.1:{port}/_stcore/health", 90, "streamlit")
+    return wait_until_up(spawn([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"], env, f"app-{port}"),
+                         f"http://127.0.0.1:{port}/_stcore/health", 90, "streamlit")
+
+
+def spawn(command: list[str], env: dict | None, name: str) -> subprocess.Popen:
+    """A server process whose output goes to a log file (a pipe nobody reads fills up and stops the server)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc.log_path = Path(log.name)
+    return proc
 
 
 def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str) -> subprocess.Popen:
@@ -48,7 +56,9 @@ def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str) -
                 break
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError(f"{what} did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    proc.wait()
+    said = proc.log_path.read_text(errors="replace")[-2000:] if getattr(proc, "log_path", None) else ""
+    raise RuntimeError(f"{what} did not start: {said}")
 
 
 def settle(page, text: str, timeout: float = 60) -> None:

@@ -17,8 +17,20 @@ def answer_with_llm(lib, question: str, *, model=None, settings=None, **kw):
     return lib.answers.using(model=model, llm=settings).answer(question, generate=True, **kw)
 
 
+class Finished(GenericFakeChatModel):
+    """LangChain's fake chat model, ending each stream as OpenAI-compatible servers
+    do: the last chunk carries finish_reason "stop" (a cut stream carries none)."""
+
+    def _stream(self, *a, **kw):
+        chunks = list(super()._stream(*a, **kw))
+        for i, chunk in enumerate(chunks):
+            if i == len(chunks) - 1:
+                chunk.message.response_metadata = {"finish_reason": "stop"}
+            yield chunk
+
+
 def fake(*replies: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]))
+    return Finished(messages=iter([AIMessage(r) for r in replies]))
 
 
 class BrokenModel(GenericFakeChatModel):
@@ -240,9 +252,18 @@ def test_a_marker_split_across_streamed_chunks_is_one_citation(lexical_library):
         def _stream(self, *a, **kw):
             for piece in ("香港總算力目前已達5000 PFLOPS [", "1", "]。"):
                 yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}))
 
     pieces = []
     answer = answer_with_llm(lexical_library, "香港的總算力有多少？", model=Pieces(messages=iter([])),
                              on_token=pieces.append)
     assert pieces == ["香港總算力目前已達5000 PFLOPS [", "1", "]。"]
     assert answer.mode == "llm" and answer.answer.count("[1]") == 1 and [c.n for c in answer.citations] == [1]
+
+
+def test_a_stream_that_breaks_off_is_not_taken_for_an_answer(lexical_library):
+    """A connection cut mid-reply ends the stream without a finish reason: the
+    half-written text is not given as the answer."""
+    cut = GenericFakeChatModel(messages=iter([AIMessage("香港總算力目前已達5000 PFLOPS [1]。")]))  # no finish reason
+    answer = answer_with_llm(lexical_library, "香港的總算力有多少？", model=cut)
+    assert answer.mode == "extractive" and answer.fallback == "incomplete" and "中斷" in answer.notice

@@ -93,6 +93,8 @@ def generate(model: BaseChatModel, question: str, hits: list[Hit], lang: str,
                 on_token(piece)
     if not text.strip():
         raise LLMUnavailable("empty")
+    if not stopped:  # every OpenAI-compatible server ends a stream with a finish reason; a cut connection does not
+        raise LLMUnavailable("incomplete")
     return resolve(question, cut_short(text) if stopped == "length" else text.strip(), hits, lang)
 
 
