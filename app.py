@@ -4,6 +4,7 @@ import logging
 
 import streamlit as st
 
+from components import present
 from components.safe import md_escape
 from components.state import (
     answer_mode,
@@ -45,6 +46,21 @@ sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-kpi-quote { margin: .3rem 0; padding-left: .6rem; border-left: 3px solid #d0d7de; color: #424a53;
                   font-size: .9rem; line-height: 1.5; }
 .hkai-kpi-source { font-size: .8rem; color: #57606a; }
+.hkai-kpi-mine { border-color: #c77c02; border-width: 2px; }
+.hkai-rows { width: 100%; border-collapse: collapse; color: #1b1f24; }
+.hkai-rows th { text-align: left; font-weight: 700; padding: .45rem .6rem; vertical-align: top; width: 30%;
+                border-bottom: 1px solid #d0d7de; color: #1b1f24; }
+.hkai-rows td { padding: .45rem .6rem; vertical-align: top; border-bottom: 1px solid #d0d7de; line-height: 1.5; }
+.hkai-rows .hkai-quote { display: block; font-size: .92rem; color: #424a53; margin-top: .2rem; }
+.hkai-slide-source { font-size: .85rem; color: #57606a; margin-top: .5rem; }
+.hkai-table-wrap { max-height: 32rem; overflow-y: auto; }
+.hkai-table { width: 100%; border-collapse: collapse; font-size: .9rem; color: #1b1f24; }
+.hkai-table th { text-align: left; font-weight: 600; padding: .35rem .5rem; border-bottom: 2px solid #d0d7de;
+                 background: #f6f8fa; position: sticky; top: 0; }
+.hkai-table td { padding: .35rem .5rem; border-bottom: 1px solid #e5e8eb; vertical-align: top; line-height: 1.45;
+                 overflow-wrap: anywhere; }
+.hkai-table td.hkai-num { text-align: right; white-space: nowrap; }
+[class*=st-key-ask_suggest] button p { white-space: normal !important; text-align: left; }
 </style>""")
 
 # The page's language, so the browser picks the reader's glyphs (内 in Simplified, 內 in Traditional) and
@@ -92,34 +108,6 @@ def navigation() -> None:
                 st.page_link(p, label=p.title, icon=p.icon, query_params=link_params(**extra))
 
 
-def presentation_bar() -> None:
-    """Previous, where we are, next, and the way out."""
-    st.html("""<style>
-    [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stExpandSidebarButton],
-    [data-testid=stElementToolbar] { display: none; }
-    .stMainBlockContainer { max-width: 1500px; padding-top: 2rem; }
-    .stMarkdown p, .stCaption p, [data-testid=stTable] td, [data-testid=stTable] th { font-size: 1.3rem !important; }
-    .hkai-kpi-value { font-size: 2.9rem; } .hkai-kpi-label { font-size: 1.35rem; }
-    .hkai-kpi-quote { font-size: 1.15rem; } .hkai-kpi-source { font-size: 1.05rem; }
-    h1 { font-size: 3.2rem !important; } h3 { font-size: 2rem !important; }
-    .stMainBlockContainer [data-testid=stPageLink] p { font-size: 1.3rem !important; font-weight: 600; }
-    .stMainBlockContainer [data-testid=stPageLink] a { padding: .45rem .9rem; border: 1px solid #d0d7de; }
-    </style>""")
-    if page not in dashboards:
-        return
-    i = dashboards.index(page)
-    prev, here, nxt, out = st.columns([3, 2, 3, 3], vertical_alignment="center")
-    if i > 0:
-        prev.page_link(dashboards[i - 1], label=f"{t('present.previous')}: {dashboards[i - 1].title}",
-                       icon=":material/arrow_back:", query_params=link_params(present="1"))
-    here.markdown(f"**{page.title}** · {i + 1} / {len(dashboards)}")
-    if i + 1 < len(dashboards):
-        nxt.page_link(dashboards[i + 1], label=f"{t('present.next')}: {dashboards[i + 1].title}",
-                      icon=":material/arrow_forward:", query_params=link_params(present="1"))
-    # present=0, not no parameter: Streamlit keeps the address bar as it was when a link leads to the same page
-    out.page_link(page, label=t("present.exit"), icon=":material/close:", query_params=link_params(present="0"))
-
-
 @st.fragment(run_every=0.5)
 def loading() -> None:
     """While the library loads: say so, and draw the whole page again once it is there."""
@@ -154,27 +142,30 @@ def sidebar_status(lib) -> None:
     st.caption(f"**{t('sidebar.answer_mode')}:** {mode}")
 
 
+slides = presenting() and page in dashboards  # presentation mode: the dashboards as slides
+
 try:
     workspace_token()  # the link's ?ws= is read (or refused) before any page asks whose documents to show
     if st.session_state.pop("app_ws_invalid", False):
         st.warning(t("docs.ws_invalid"), icon=":material/link_off:")
-    if presenting():
-        presentation_bar()
-    else:
-        if "present" in st.query_params:  # after "Exit presentation": the address bar drops it too
-            del st.query_params["present"]
+    if not slides:
+        for gone in ("present", "slide"):  # after "Exit presentation": the address bar drops them too
+            st.query_params.pop(gone, None)
         navigation()
         if page in dashboards:
             st.page_link(page, label=t("present.start"), icon=":material/present_to_all:",
                          query_params=link_params(present="1"))
     status_box = st.sidebar.container()  # filled after the page, so it counts what the page just added
-    page.run()
+    if slides:  # one screen at a time (components/present.py)
+        present.show(page.url_path, {p.url_path: p for p in dashboards})
+    else:
+        page.run()
     lib = get_library(wait=False)
     if lib is not None:
         if owner():
             lib.workspaces.touch(owner())  # an open workspace is not idle
         lib.workspaces.purge_if_due()  # idle ones go, hourly at most, in the background
-    if not presenting():
+    if not slides:
         with status_box:
             if lib is not None:
                 sidebar_status(lib)

@@ -116,7 +116,7 @@ if not history:
             st.session_state["ask_pending"] = (t(key), None)
             st.rerun()
 else:
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     if c1.button(t("ask.clear"), key="ask_clear", icon=":material/delete:"):
         history.clear()
         st.query_params.pop("q", None)
@@ -124,7 +124,7 @@ else:
         st.rerun()
     c2.download_button(t("ask.download"), to_markdown(history), file_name="hkai-conversation.md",
                        mime="text/markdown", key="ask_download", icon=":material/download:")
-    with c3.popover(t("ask.share"), icon=":material/link:"):
+    with st.expander(t("ask.share"), icon=":material/link:"):  # in the page's flow: never off the screen's edge
         st.caption(t("ask.share_hint"))
         st.code(share_link(history[-1]), language=None, wrap_lines=True)
 

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from components.safe import md_escape
+from components.safe import md_escape, table_html
 from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
 from components.viewer import cited_spans, marked
 from hkai.core import i18n
 from hkai.core.types import PUBLIC
 from hkai.dashboards.found import extract_figures
+from hkai.dashboards.labels import label_for
 from hkai.ingest.loader import SUPPORTED
 from hkai.workspace import tokens, visitor
 
@@ -84,19 +85,15 @@ if lib is not None:
         catching_up(owner())
 
     records = lib.documents(visible_owners())
+    reader = lang()
     table = [{
-        t("docs.col.title"): r.title, t("docs.col.publisher"): r.publisher,
+        t("docs.col.title"): i18n.named(r.title, r.extra.get("title_en", ""), reader),
+        t("docs.col.publisher"): i18n.named(r.publisher, r.extra.get("publisher_en", ""), reader),
         t("docs.col.date"): r.date, t("docs.col.script"): t(f"script.{r.script}"),
         t("docs.col.chunks"): r.chunks,
         t("docs.col.owner"): t("docs.owner.public") if r.owner == PUBLIC else t("docs.owner.mine"),
     } for r in records]
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("docs.col.title"): st.column_config.TextColumn(width=290),
-        t("docs.col.publisher"): st.column_config.TextColumn(width=150),
-        t("docs.col.date"): st.column_config.TextColumn(width=95),
-        t("docs.col.script"): st.column_config.TextColumn(width=145),
-        t("docs.col.chunks"): st.column_config.NumberColumn(width=80),
-        t("docs.col.owner"): st.column_config.TextColumn(width=130)})
+    st.html(table_html(table, numeric=(t("docs.col.chunks"),)))
 
     wanted = st.query_params.get("doc")
     try:
@@ -108,7 +105,8 @@ if lib is not None:
     if wanted and wanted not in {r.doc_id for r in records}:
         st.info(t("docs.not_visible"), icon=":material/link_off:")
     for r in records:
-        with st.expander(md_escape(r.title), expanded=(r.doc_id == wanted)):
+        with st.expander(md_escape(i18n.named(r.title, r.extra.get("title_en", ""), reader)),
+                         expanded=(r.doc_id == wanted)):
             doc = lib.document(r.doc_id, visible_owners())
             if doc is None:  # removed meanwhile
                 continue
@@ -116,10 +114,8 @@ if lib is not None:
                                  f"{i18n.plural('docs.passages', r.chunks, lang())}"))
             figures = extract_figures(doc.clean_text, doc.doc_id, doc.source)
             if figures:
-                st.dataframe([{t("col.figure"): f.raw, t("col.value"): f.value,
-                               t("col.unit"): f.unit or f.currency, t("col.quote"): f.quote} for f in figures],
-                             hide_index=True, width="stretch",
-                             column_config={t("col.value"): st.column_config.NumberColumn(format="localized")})
+                st.html(table_html([{t("col.figure"): label_for(f.quote, f.raw, f.kind), t("col.amount"): f.raw,
+                                     t("col.quote"): f.quote} for f in figures]))
             text = doc.clean_text
             spans = cited_spans(text, at, cited or ([quote] if quote else [])) if r.doc_id == wanted else []
             st.markdown(f"**{t('docs.original')}**")

@@ -74,10 +74,12 @@ def _translation(c: Citation, key: str) -> None:
 
 
 def source_card(c: Citation, key: str = "") -> None:
-    meta = " · ".join(x for x in (c.publisher, c.date, t(f"script.{c.script}") if c.script else "",
-                                  i18n.pages(c.pages, lang())) if x)
+    reader = lang()
+    meta = " · ".join(x for x in (i18n.named(c.publisher, c.hit.publisher_en, reader), c.date,
+                                  t(f"script.{c.script}") if c.script else "", i18n.pages(c.pages, reader)) if x)
+    title = i18n.named(c.title, c.hit.title_en, reader)
     with st.container(border=True):
-        st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(c.title)}</b><br>"
+        st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(title)}</b><br>"
                 f"<small>{html_text(meta)}</small></div>"
                 f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>")
         _translation(c, f"{key}_{c.n}")

@@ -5,14 +5,15 @@ presenting)."""
 from __future__ import annotations
 
 from functools import lru_cache, partial
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from hkai import dashboards as dash
 from hkai.dashboards.charts import Style
 
-from .safe import html_text
-from .state import get_library, lang, presenting, t, visible_owners
+from .safe import html_text, table_html
+from .state import get_library, lang, link_params, presenting, t, visible_owners
 
 
 def my_figures() -> list[dash.data.VisitorFigure]:
@@ -46,8 +47,14 @@ def _svg(key: str, language: str, mine: tuple) -> str:
 
 
 @lru_cache(maxsize=6)
-def _deck(language: str, mine: tuple, documents: int) -> bytes:
-    return dash.build_deck(language, mine=list(mine), documents=documents)
+def _deck(language: str, mine: tuple, documents: int, base_url: str) -> bytes:
+    return dash.build_deck(language, mine=list(mine), documents=documents, base_url=base_url)
+
+
+def app_base() -> str:
+    """This app's address (the deck's notes link back to it)."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
 
 
 def kpi(fid: str, container=None) -> None:
@@ -65,13 +72,29 @@ def kpi_link(fid: str, container=None) -> None:
     """The link from a headline figure to its passage in the viewer."""
     f = dash.get(fid)
     (container or st).page_link("app_pages/documents.py", label=t("ask.open_document"),
-                                icon=":material/format_quote:",
-                                query_params={"doc": f.doc, "lang": lang(), "quote": f.quote, **ws_param()})
+                                icon=":material/format_quote:", query_params=link_params(doc=f.doc, quote=f.quote))
 
 
-def ws_param() -> dict:
-    token = st.session_state.get("app_ws")
-    return {"ws": token} if token else {}
+# The chart each measure of a visitor's figures joins.
+MEASURES = {"investment": "money", "compute": "compute"}
+
+
+def my_cards(measure: str) -> None:
+    """The visitor's own figures of one measure ("money", "compute", "count:"),
+    as cards like the curated ones: value as written, what it measures, its
+    quote and document, and a link that opens the document at the passage."""
+    figures = [f for f in my_figures() if f.metric == measure or (measure.endswith(":") and f.metric.startswith(measure))]
+    if not figures or presenting():
+        return
+    st.markdown(f"**{t('dash.yours_title')}**")
+    for start in range(0, len(figures), 3):
+        for col, f in zip(st.columns(3), figures[start:start + 3]):
+            col.html(f"<div class='hkai-kpi hkai-kpi-mine'><div class='hkai-kpi-label'>{html_text(f.label)}</div>"
+                     f"<div class='hkai-kpi-value'>{html_text(f.raw)}</div>"
+                     f"<blockquote class='hkai-kpi-quote'>{html_text(f.quote)}</blockquote>"
+                     f"<div class='hkai-kpi-source'>{html_text(f.source)}</div></div>")
+            col.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/format_quote:",
+                          query_params=link_params(doc=f.doc_id, quote=f.quote))
 
 
 def kpi_row(ids: list[str]) -> None:
@@ -104,7 +127,10 @@ def chart(key: str) -> None:
     c3.download_button(t("dash.csv"), dash.to_csv(spec, language), file_name=f"hkai-{key}-{language}.csv",
                        mime="text/csv", key=f"dash_csv_{key}", icon=":material/table:")
     with st.expander(t("dash.sources"), expanded=False):
-        st.dataframe(dash.figures_frame(spec.rows, language), hide_index=True, width="stretch")
+        st.html(table_html(dash.figures_frame(spec.rows, language).to_dict("records"),
+                           numeric=(t("col.value"),)))
+    if key in MEASURES:
+        my_cards(MEASURES[key])
 
 
 def counts_chart() -> None:
@@ -117,7 +143,8 @@ def counts_chart() -> None:
     st.altair_chart(spec.chart, theme=None)
     if not presenting():
         with st.expander(t("dash.sources"), expanded=False):
-            st.dataframe(dash.figures_frame(spec.rows, lang()), hide_index=True, width="stretch")
+            st.html(table_html(dash.figures_frame(spec.rows, lang()).to_dict("records"), numeric=(t("col.value"),)))
+        my_cards("count:")
 
 
 def briefing_button() -> None:
@@ -125,7 +152,18 @@ def briefing_button() -> None:
         return
     lib = get_library(wait=False)
     documents = len(lib.documents(visible_owners())) if lib else 2
-    st.download_button(t("dash.briefing"), partial(_deck, lang(), tuple(my_figures()), documents),
+    st.download_button(t("dash.briefing"), partial(_deck, lang(), tuple(my_figures()), documents, app_base()),
                        file_name=f"hkai-briefing-{lang()}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="dash_briefing", icon=":material/slideshow:", type="primary")
+
+
+def infrastructure_table() -> str:
+    """The planned infrastructure as an HTML table that wraps (no column is cut off): each project, its
+    status and the quote it rests on, then the source."""
+    frame = dash.infrastructure_frame(lang())
+    name, status, quote, source = frame.columns
+    rows = "".join(f"<tr><th>{html_text(r[name])}</th><td>{html_text(r[status])}"
+                   f"<span class='hkai-quote'>「{html_text(r[quote])}」</span></td></tr>" for _, r in frame.iterrows())
+    return (f"<table class='hkai-rows'>{rows}</table>"
+            f"<div class='hkai-slide-source'>{html_text(frame[source].iloc[0])}</div>")

@@ -30,3 +30,15 @@ def html_text(text: str) -> str:
 def show(text: str, css: str = "hkai-text") -> None:
     """One block of untrusted text."""
     st.html(f"<div class='{css}'>{html_text(text)}</div>")
+
+
+def table_html(rows: list[dict], numeric: tuple[str, ...] = ()) -> str:
+    """Rows as an HTML table whose cells wrap (a dataframe cuts long quotes and titles off); every cell escaped."""
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    head = "".join(f"<th>{html_text(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td{' class=hkai-num' if c in numeric else ''}>{html_text(r[c])}</td>"
+                                    for c in columns) + "</tr>" for r in rows)
+    return f"<div class='hkai-table-wrap'><table class='hkai-table'><thead><tr>{head}</tr></thead>" \
+           f"<tbody>{body}</tbody></table></div>"

@@ -133,14 +133,23 @@ def cmd_deck(args) -> int:
     from .dashboards.deck import build_deck
     from .ingest.manifest import seed_manifest
 
-    lib = _open(args)
     seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
-    records = lib.documents([PUBLIC])
-    extra = [lib.document(r.doc_id) for r in records if r.doc_id not in seeds]
+    records, extra = [], []
+    try:
+        lib = _open(args)
+    except StoreLockedError:  # the app holds the store: the curated figures need none
+        print("note: the store is open in another process (the app?); this deck has the shipped documents' "
+              "figures only (stop the app, or give --store a copy, for the library's own)", file=sys.stderr)
+    else:
+        records = lib.documents([PUBLIC])
+        extra = [lib.document(r.doc_id) for r in records if r.doc_id not in seeds]
+        lib.close()
     out = Path(args.out or f"hkai-briefing-{args.lang}.pptx")
     # The curated figures come from the seeds, indexed or not (an empty store still has them).
     documents = len(seeds | {r.doc_id for r in records})
-    out.write_bytes(build_deck(args.lang, mine=visitor_figures([d for d in extra if d]), documents=documents))
+    settings = load_settings()
+    out.write_bytes(build_deck(args.lang, mine=visitor_figures([d for d in extra if d]), documents=documents,
+                               base_url=settings.app_url))
     _emit({"deck": str(out), "lang": args.lang, "bytes": out.stat().st_size}, args.json, f"wrote {out}")
     return 0
 
@@ -197,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = common(sub.add_parser("bench", help="speed, memory and retrieval quality"))
     p.add_argument("--quick", action="store_true", help="subsample the public benchmarks")
     p.add_argument("--no-dense", action="store_true", help="skip the dense-model runs")
-    p.add_argument("--sections", nargs="*", help="some of: seeds public xquad answers scale budget app (default: all); "
+    p.add_argument("--sections", nargs="*", help="some of: seeds public xquad answers scale budget app llm (default: all); "
                    "edge (Qdrant Edge as a candidate store, needs qdrant-edge-py) only when named")
     p.set_defaults(func=cmd_bench)
     return parser

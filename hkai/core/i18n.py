@@ -6,7 +6,7 @@ are derived with OpenCC from the Traditional text so the two never drift.
 
 from __future__ import annotations
 
-from .script import to_simplified
+from .script import to_script, to_simplified
 
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 
@@ -56,6 +56,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "llm.reason.failed": ("it failed ({name})", "模型出錯（{name}）"),
     "llm.reason.not_configured": ("no language model is configured", "未設定大型語言模型"),
     "llm.reason.empty": ("it returned an empty reply", "模型回覆為空"),
+    "llm.reason.incomplete": ("its reply broke off before it ended", "模型回覆未完便中斷"),
     "llm.reason.unsupported": ("its answer states figures its sources do not: {figures}",
                                "其答案所載數字不見於所引來源：{figures}"),
     "llm.reason.uncited": ("its answer cites no passage", "其答案沒有引用任何段落"),
@@ -160,8 +161,11 @@ STRINGS: dict[str, tuple[str, ...]] = {
                           "阿里、商湯及百度大模型特點比較（文匯報，2023）"),
     "dash.models_note": ("Cells are quoted from the newspaper's table, in Chinese.", "表內文字引自報章原表。"),
     "dash.modelscope": ("ModelScope (魔搭), Alibaba Cloud's open model platform", "阿里雲開源模型平台「魔搭」"),
-    "dash.custom_hint": ("Counts found in documents you upload (labs, companies, users, …) are charted here.",
-                         "你上載的文件中的數量（實驗室、企業、用戶等）會在此處繪成圖表。", "你上传的文件中的数量（实验室、企业、用户等）会在此处绘成图表。"),
+    "dash.custom_hint": ("No counts yet from your documents: upload one that gives counts (labs, companies, "
+                         "users, …) and a chart of them appears here beside the shipped figures.",
+                         "你的文件暫未提供數量：上載載有數量（實驗室、企業、用戶等）的文件後，此處會顯示其圖表，與內置數據並列。",
+                         "你的文件暂未提供数量：上传载有数量（实验室、企业、用户等）的文件后，此处会显示其图表，与内置数据并列。"),
+    "dash.yours_title": ("From your documents", "來自你的文件"),
     # charts, tables, exports and the briefing deck
     "chart.investment.title": ("Commitments to Hong Kong AI and Web3, in HK$ million", "香港人工智能及 Web3 資金承諾（港幣百萬元）"),
     "chart.investment.note": ("US$ converted at the linked rate of HK$7.8 per US$", "美元按聯繫匯率 1 美元兌 7.8 港元換算"),
@@ -194,6 +198,7 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "deck.headlines": ("Headline figures", "重點數字"),
     "deck.models": ("Large models compared", "大模型比較"),
     "deck.sources": ("Sources", "資料來源"),
+    "deck.more": ("and {n} more (in the notes)", "另有 {n} 項（見備註）"),
     "deck.made": ("Made {date} from {n} document", "{date} 根據 {n} 份文件製作"),
     "deck.made_plural": ("Made {date} from {n} documents", "{date} 根據 {n} 份文件製作"),
     "present.next": ("Next", "下一頁"),
@@ -230,6 +235,15 @@ def _hans(traditional: str) -> str:
     for hk, mainland in HANS_WORDS.items():
         text = text.replace(hk, mainland)
     return text
+
+
+def named(original: str, english: str, lang: str) -> str:
+    """A document's title or publisher as the reader reads it: the English one
+    (a shipped document's manifest has it) for an English reader, else the
+    original in the reader's Chinese script."""
+    if lang == "en":
+        return english or original
+    return to_script(original, lang)
 
 
 def plural(key: str, n: int, lang: str = "en", **kwargs) -> str:

@@ -22,6 +22,8 @@ class Hit:
     ordinal: int = 0
     start: int = 0
     pages: list[int] = field(default_factory=list)  # first and last page of a PDF passage
+    title_en: str = ""  # the shipped documents' English title and publisher (their manifest's)
+    publisher_en: str = ""
 
     def as_json(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "source": self.source,

@@ -38,6 +38,12 @@ class Style:
 
     present: bool = False
     titled: bool = True
+    fit: bool = False  # one slide of a 1366×768 screen: the plot's height is capped, bars grow thinner
+    width: int = 0  # the plot's width in pixels (0: the page's); a slide's picture sets its own
+    height: int = 0  # the plot's height (0: by its rows)
+
+    def plot_width(self, page: int, presenting: int) -> int:
+        return self.width or (presenting if self.present else page)
 
 
 def _size(present: bool) -> dict:
@@ -76,10 +82,13 @@ def _finish(chart, title: str, lang: str, style: Style, subtitle: str = "", rows
     params = alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=s["sub"], subtitleFont=FONT[lang], **kw) \
         if subtitle else alt.TitleParams(title, **kw)
     height = max(400 if present else 140, (row_height + (24 if present else 0)) * rows)
+    if style.fit:
+        height = 540  # CSS scales it down to a smaller screen (components/present.py)
+    height = style.height or height
     return chart.properties(title=params, height=height).configure(font=FONT[lang]).configure_title(
         fontSize=s["title"], subtitleFontSize=s["sub"]).configure_axis(
         labelFontSize=s["label"], titleFontSize=s["label"], labelLimit=s["limit"]).configure_text(
-        fontSize=s["label"]).configure_legend(labelFontSize=s["label"] - 2, titleFontSize=s["label"] - 2,
+        fontSize=s["label"]).configure_legend(labelFontSize=s["label"] - 2, titleFontSize=s["label"] - 2, labelLimit=0,
                                               labelFont=FONT[lang], titleFont=FONT[lang], orient="bottom")
 
 
@@ -92,13 +101,14 @@ def _colour(lang: str, base: str, df: pd.DataFrame) -> alt.Color | alt.ValueChan
         domain=[t("chart.curated", lang), t("chart.yours", lang)], range=[base, MINE]))
 
 
-def _labelled_bars(df: pd.DataFrame, axis_title: str, color: str, lang: str, present: bool) -> alt.LayerChart:
+def _labelled_bars(df: pd.DataFrame, axis_title: str, color: str, lang: str, style: Style) -> alt.LayerChart:
     """Horizontal bars, largest first, each with its value as written; room on
     the right for the longest label."""
     top = float(df["value"].max()) if len(df) else 1.0
     scale = alt.Scale(domain=[0, top * 1.28], nice=False)
     order = list(df.sort_values("value", ascending=False)["label"])  # explicit: a layered "-x" sort is not kept
-    base = alt.Chart(df).properties(width=820 if present else 620)
+    present = style.present
+    base = alt.Chart(df).properties(width=style.plot_width(620, 820))
     bars = base.mark_bar().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=_axis(lang, present)),
         x=alt.X("value:Q", title=axis_title, axis=_value_axis(lang, present), scale=scale),
@@ -112,8 +122,7 @@ def investment(lang: str, mine: list[data.VisitorFigure] = (), style: Style = St
     rows = data.curated_rows(data.by_category("funding"), lang, value=lambda f: f.hkd_value / 1e6)
     rows += data.visitor_rows(list(mine), "money", scale=1e6)
     title = t("chart.investment.title", lang)
-    chart = _labelled_bars(data.rows_frame(rows, lang), t("chart.investment.axis", lang), PALETTE[0], lang,
-                           style.present)
+    chart = _labelled_bars(data.rows_frame(rows, lang), t("chart.investment.axis", lang), PALETTE[0], lang, style)
     return ChartSpec("investment", title, rows, _finish(chart, title, lang, style, t("chart.investment.note", lang),
                                                         rows=len(rows)))
 
@@ -126,7 +135,7 @@ def compute(lang: str, mine: list[data.VisitorFigure] = (), style: Style = Style
     rows = data.curated_rows([data.get("compute_total"), data.get("compute_cyberport")], lang)
     rows += data.visitor_rows(list(mine), "compute")
     title = t("chart.compute.title", lang)
-    chart = _labelled_bars(data.rows_frame(rows, lang), t("chart.compute.axis", lang), PALETTE[1], lang, style.present)
+    chart = _labelled_bars(data.rows_frame(rows, lang), t("chart.compute.axis", lang), PALETTE[1], lang, style)
     return ChartSpec("compute", title, rows, _finish(chart, title, lang, style,
                                                      t("chart.compute.share", lang, share=compute_share()),
                                                      rows=len(rows), row_height=70))
@@ -142,7 +151,7 @@ def market(lang: str, mine=(), style: Style = Style()) -> ChartSpec:
     scale = alt.Scale(domain=[min(0.0, low) - 0.45 * span, max(0.0, high) + 0.45 * span], nice=False)
     present = style.present
     order = list(df.sort_values("value")["label"])
-    base = alt.Chart(df).properties(width=820 if present else 620)
+    base = alt.Chart(df).properties(width=style.plot_width(620, 820))
     bars = base.mark_bar().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=_axis(lang, present)),
         x=alt.X("value:Q", title=t("chart.market.axis", lang), axis=_value_axis(lang, present), scale=scale),
@@ -180,7 +189,7 @@ def timeline(lang: str, mine=(), style: Style = Style()) -> ChartSpec:
     dates = base.mark_text(align="left", dx=12, fontSize=_size(present)["label"] - 1, color="#57606a").encode(
         text="date:N")
     title = t("chart.timeline.title", lang)
-    return ChartSpec("timeline", title, rows, _finish((rule + points + dates).properties(width=760 if present else 560),
+    return ChartSpec("timeline", title, rows, _finish((rule + points + dates).properties(width=style.plot_width(560, 760)),
                                                       title, lang, style, rows=len(rows), row_height=36))
 
 

@@ -17,6 +17,7 @@ from ..core.i18n import t
 from ..core.script import to_script
 from .curated import CuratedFigure, load_curated
 from .found import extract_figures
+from .labels import label_for
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +32,7 @@ def seed_sources() -> dict[str, dict]:
     return {str(e["doc_id"]): e for e in seed_manifest().values()}
 
 
+@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def tables() -> dict:
     return yaml.safe_load((SEEDS_DIR / "dashboard_tables.yaml").read_text(encoding="utf-8"))
@@ -131,23 +133,6 @@ class VisitorFigure:
     doc_id: str
 
 
-_TRAIL = re.compile(r"(?:\s+(?:is|was|are|were|of|at|has|have|hosts?|totals?|reached|stands at|about|around|over|nearly)|"
-                    r"(?:為|为|是|有|擁有|拥有|達|达|約|约|共|提供|投入|撥款|拨款|預留|预留|達到|达到|超過|超过|逾))+\s*$", re.I)
-
-
-def _label(quote: str, raw: str, width: int = 32) -> str:
-    """What a figure is a figure of: the words before it in its clause
-    ("The Shatin data park fund is HK$3.5bn" -> "The Shatin data park fund")."""
-    at = max(0, quote.find(raw))
-    start = max((m.end() for m in re.finditer(r"[，,；;。！？!?]|\.(?=\s)", quote[:at])), default=0)
-    before = _TRAIL.sub("", quote[start:at]).strip(" ：:（(「“\"'")
-    if len(before) < 2:  # nothing before it: the clause it stands in
-        end = min((m.start() for m in re.finditer(r"[，,；;。！？!?]|\.(?=\s|$)", quote[at + len(raw):])),
-                  default=len(quote) - at - len(raw))
-        before = quote[start:at + len(raw) + end].strip()
-    return before if len(before) <= width else "…" + before[-(width - 1):]
-
-
 def visitor_figures(documents: list) -> list[VisitorFigure]:
     """Figures in the visitor's documents, one per value: the same amount
     written several ways ("HK$3.5bn (35億港元)") is one figure."""
@@ -161,7 +146,7 @@ def visitor_figures(documents: list) -> list[VisitorFigure]:
             if norm is None or (norm[0], round(norm[1], 6)) in seen:
                 continue
             seen.add((norm[0], round(norm[1], 6)))
-            out.append(VisitorFigure(norm[0], norm[1], _label(f.quote, f.raw), f.raw, f.quote,
+            out.append(VisitorFigure(norm[0], norm[1], label_for(f.quote, f.raw, f.kind), f.raw, f.quote,
                                      f"{doc.title} ({doc.source})", doc.doc_id))
     return out
 

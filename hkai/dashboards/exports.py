@@ -42,13 +42,16 @@ def _font(size: int):
     return ImageFont.load_default()
 
 
-def to_png(spec: ChartSpec, lang: str, scale: float = 2.0) -> bytes:
-    """The chart with its source line under it."""
+def to_png(spec: ChartSpec, lang: str, scale: float = 2.0, source: bool = True) -> bytes:
+    """The chart with its source line under it (`source=False`: a slide's footer says it)."""
     import vl_convert as vlc
     from PIL import Image, ImageDraw
 
     _register_fonts()
-    chart = Image.open(io.BytesIO(vlc.vegalite_to_png(spec.chart.to_dict(), scale=scale))).convert("RGB")
+    png = vlc.vegalite_to_png(spec.chart.to_dict(), scale=scale)
+    if not source:
+        return png
+    chart = Image.open(io.BytesIO(png)).convert("RGB")
     lines = source_lines(spec, lang, width=int(chart.width / (7.5 * scale)))
     size = int(12 * scale)
     out = Image.new("RGB", (chart.width, chart.height + int((len(lines) + 1) * size * 1.5)), "white")

@@ -63,6 +63,7 @@ class PointMaker:
             vector = {SPARSE: sparse_vector(sparse[j].indices, sparse[j].values), **model[j]}
             payload = {"doc_id": doc.doc_id, "ordinal": chunk.ordinal, "text": chunk.text, "start": chunk.start,
                        "title": doc.title, "source": doc.source, "date": doc.date, "publisher": doc.publisher,
+                       "title_en": doc.extra.get("title_en", ""), "publisher_en": doc.extra.get("publisher_en", ""),
                        "script": doc.script, "language": doc.language, "owner": doc.owner, "ready": ready,
                        "sentences": sentences[j]}
             if starts := doc.extra.get("page_starts"):  # a PDF: citations name the page

@@ -26,6 +26,8 @@ def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[d
         for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "svg"]):
             tag.decompose()
         title = soup.title.get_text(strip=True) if soup.title else ""
+        if not title and (h1 := soup.find("h1")):  # the page's own heading
+            title = h1.get_text(" ", strip=True)
         body = soup.body or soup
         tables: list[dict] = []
         for table in body.find_all("table"):

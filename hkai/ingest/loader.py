@@ -20,7 +20,7 @@ from .errors import LoadError, _check_chars
 from .html import _html_text
 from .lines import page_starts, repair_lines
 from .pdf import _pdf_text
-from .plain import _decode, _markdown_text
+from .plain import _decode, _markdown_text, heading_of
 from .word import _docx_text
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ def load_bytes(data: bytes, name: str, *, limits: Limits | None = None, max_byte
             raise LoadError(name, "the file holds binary data, not text", "corrupt")
         if kind == "markdown":
             text, title = _markdown_text(text)
+        else:
+            title = heading_of(text)
     _check_chars(len(text), name, limits)
     if not text.strip():
         raise LoadError(name, "no text could be extracted (a scanned PDF needs OCR first)", "empty")

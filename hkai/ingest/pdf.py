@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 
 from ..core.config import Limits
@@ -12,6 +13,7 @@ from .errors import LoadError, _check_chars
 from .lines import strip_page_furniture
 
 logger = logging.getLogger(__name__)
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
 
 
 def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
@@ -28,6 +30,7 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
         pages, total = [], 0
         for page in reader.pages:
             text = (page.extract_text() or "").replace("\x00", "")  # some CJK fonts put NULs between characters
+            text = _SPACES.sub(" ", text)  # justified lines come out with runs of spaces ("1,200  PFLOPS")
             total += len(text)
             _check_chars(total, name, limits)
             pages.append(text)

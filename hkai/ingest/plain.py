@@ -62,3 +62,11 @@ def _markdown_text(source: str) -> tuple[str, str]:
         elif tok.type == "html_block":
             blocks.append(BeautifulSoup(tok.content, "html.parser").get_text(" ", strip=True))
     return "\n\n".join(b for b in blocks if b), title
+
+
+def heading_of(text: str) -> str:
+    """A plain text's first line when it is a heading: short, without a sentence's end, with text after it."""
+    lines = [ln.strip() for ln in text.strip().splitlines()]
+    if len(lines) < 2 or not lines[0] or len(lines[0]) > 80:
+        return ""
+    return lines[0] if lines[0][-1] not in "。！？.!?；;，,：:" else ""

@@ -49,7 +49,9 @@ def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[d
             grid = [[cell.text for cell in row.cells] for row in table.rows]
             parts += [" | ".join(row) for row in grid]
             tables += table_rows(grid)
-        title = document.core_properties.title or ""
+        heading = next((p.text.strip() for p in document.paragraphs if p.text.strip()
+                        and (p.style.name or "").lower().startswith(("heading", "title"))), "")
+        title = document.core_properties.title or heading
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LoadError(name, "the Word file cannot be opened (not a valid .docx)", "corrupt") from exc
     except Exception as exc:  # lxml and python-docx raise many kinds on malformed parts

@@ -73,5 +73,6 @@ def to_hit(point) -> Hit:
     p = point.payload
     return Hit(doc_id=p["doc_id"], title=p.get("title", ""), source=p.get("source", ""), text=p["text"],
                score=float(point.score), publisher=p.get("publisher", ""), date=p.get("date", ""),
+               title_en=p.get("title_en", ""), publisher_en=p.get("publisher_en", ""),
                script=p.get("script", ""), ordinal=p.get("ordinal", 0), start=p.get("start", 0),
                pages=list(p.get("pages") or []))
