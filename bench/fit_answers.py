@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from hkai.answer.extractive import rank
-from hkai.answer.reader import READER_FILE, mode_of, probabilities
+from hkai.answer.reader import READER_FILE, answerable, mode_of, probabilities
 from hkai.answer.signals import FEATURES
 from hkai.core.config import load_settings
 from hkai.library import Library
@@ -203,8 +203,9 @@ def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool, floor: float 
     `floor`: the probes' abstention to reach where it can be had."""
     limits = MAX_REFUSED["dense" if dense else "lexical"]
     mask = _mask(dense)
-    probs = [probabilities(r.features * mask @ weights) if len(r.labels) else np.zeros(0) for r in rows]
-    total = np.array([p.sum() for p in probs])
+    logits = [r.features * mask @ weights if len(r.labels) else np.zeros(0) for r in rows]
+    probs = [probabilities(z) for z in logits]
+    total = np.array([answerable(z) for z in logits])
     groups = sorted({r.group for r in rows})
     in_group = {g: np.array([r.group == g for r in rows]) for g in groups}
     probe = np.array([r.probe for r in rows])
@@ -218,7 +219,7 @@ def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool, floor: float 
                 picks = chosen(r, p, second, third)
                 gold[i] = contains(quoted(r, picks), r.golds)
                 sentences[i], chars[i] = len(picks), sum(len(r.quotes[j]) for j in picks)
-            for threshold in np.arange(0.05, 0.95, 0.01):
+            for threshold in np.arange(0.01, 0.95, 0.01):
                 answered = total >= threshold
                 result, fails = {}, False
                 for g in groups:

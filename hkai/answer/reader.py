@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ReaderWeights:
     weights: np.ndarray
-    threshold: float  # the probability that some candidate answers, below which the library does not answer
+    threshold: float  # how likely the best candidate answers (`answerable`), below which the library does not answer
     second: float  # a second sentence is quoted when its probability is at least this share of the first's
     third: float = 2.0  # and a third when its probability is at least this share of the first's
 
@@ -76,13 +76,21 @@ def probabilities(logits: np.ndarray) -> np.ndarray:
     return e / (np.exp(-top) + e.sum())
 
 
+def answerable(logits: np.ndarray) -> float:
+    """Whether the library answers: the best candidate against the "no answer"
+    option alone (as SQuAD 2.0 readers compare the best span with the null
+    score), so that many middling candidates (a long table's cells) do not
+    add up to an answer."""
+    return float(1 / (1 + np.exp(-logits.max()))) if len(logits) else 0.0
+
+
 def score(pool: list[Candidate], mode: str) -> tuple[ReaderWeights, float]:
     """Set every candidate's probability; `mode` is one of MODES (`mode_of`).
-    Returns the weights used and the probability that some candidate answers."""
+    Returns the weights used and how likely the best candidate answers (`answerable`)."""
     w = load_weights()[mode]
     if not pool:
         return w, 0.0
-    p = probabilities(np.stack([c.features for c in pool]) @ w.weights)
-    for c, x in zip(pool, p):
+    logits = np.stack([c.features for c in pool]) @ w.weights
+    for c, x in zip(pool, probabilities(logits)):
         c.p = float(x)
-    return w, float(p.sum())
+    return w, answerable(logits)
