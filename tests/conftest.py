@@ -33,9 +33,14 @@ def seed_paragraphs(path: Path, n: int = 3) -> list[str]:
 def vector_cache() -> Path:
     """The embedding cache, holding at least the shipped vectors of the public sets and the seeds
     (`bench/vectors.py`; a test checks them against the model)."""
+    import fcntl
+
     from bench.vectors import unpack
 
-    unpack(TEST_CACHE)
+    TEST_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with open(TEST_CACHE.with_suffix(".lock"), "w") as lock:  # test workers unpack one at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        unpack(TEST_CACHE)
     return TEST_CACHE
 
 

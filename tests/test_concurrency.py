@@ -112,7 +112,7 @@ def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path, ve
               "Rain is expected over the New Territories.", "A new bus route links Sai Kung and Mong Kok."]
 
     def text(i: int, part: int) -> bytes:
-        lines = [f"{filler[j % 4]} Note {j} of visitor {i}." for j in range(40)]
+        lines = [f"{filler[j % 4]} Note {j} of visitor {i}." for j in range(24)]
         lines[17] = f"The secret project Falcon{i}{part} is run by Marigold Kitchens of Tai Po, visitor {i} says."
         return "\n\n".join(lines).encode()
 
@@ -141,14 +141,14 @@ def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path, ve
                     hits = lib.search(f"Who runs the secret project Falcon{i}{part}?", k=5, owners=[PUBLIC, me])
                     found_early.append(any(f"Falcon{i}{part}" in h.text for h in hits))
         assert lib.finish_embedding(timeout=600)
-        while len(answered) < 1000 and not errors:
+        while len(answered) < 300 and not errors:
             stop.wait(0.2)
     finally:
         stop.set()
         for t in readers:
             t.join()
     try:
-        assert errors == [] and leaks == [] and len(answered) >= 1000
+        assert errors == [] and leaks == [] and len(answered) >= 300
         assert found_early and all(found_early)
         assert lib.pending() == 0
         chunk = next(lib.store.scroll(lib.store.chunks, None, payload=["embedded"]))

@@ -19,6 +19,8 @@ from pptx.util import Pt
 
 from hkai.core.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.xdist_group("deck")  # the two decks are built once, on one worker
+
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "deck"
 SLIDES = 11  # title, two of headlines, four charts, three models, sources
 
@@ -156,7 +158,9 @@ def test_the_deck_is_made_while_the_app_holds_the_store(tmp_path):
                            "poppler-utils)")
 def test_deck_renders_to_one_picture_per_slide(deck, tmp_path):
     lang, path = deck
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+    # A profile of its own: two LibreOffice processes on one profile (parallel test workers) hand work to each other.
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=240)
     pdf = tmp_path / (path.stem + ".pdf")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

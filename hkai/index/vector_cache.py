@@ -18,7 +18,8 @@ class SQLiteByteStore(ByteStore):
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        # Another process (the CLI beside the app, a second test worker) may be writing: wait for it.
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=60)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB)")
 
