@@ -61,7 +61,7 @@ def wait_until_up(proc: subprocess.Popen, url: str, seconds: float, what: str) -
     raise RuntimeError(f"{what} did not start: {said}")
 
 
-def settle(page, text: str, timeout: float = 60) -> None:
+def settle(page, text: str, timeout: float = 120) -> None:
     """Wait for `text`, then for the page's script run to finish (Streamlit's
     status widget shows while it runs)."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout * 1000)

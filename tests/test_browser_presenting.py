@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from .browser import CHROMIUM, ask, settle, shot
 
-pytestmark = [pytest.mark.xdist_group("browser"),  # one browser test at a time: each drives a real app
+pytestmark = [pytest.mark.xdist_group("browser-presenting"),  # one at a time per module: each drives a real app
               pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")]
 

@@ -9,7 +9,7 @@ import pytest
 
 from .browser import CHROMIUM, ask, settle, shot
 
-pytestmark = [pytest.mark.xdist_group("browser"),  # one browser test at a time: each drives a real app
+pytestmark = [pytest.mark.xdist_group("browser-safety"),  # one at a time per module: each drives a real app
               pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")]
 

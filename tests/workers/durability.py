@@ -37,7 +37,7 @@ def main() -> None:
         text = "\n\n".join(f"第{i}段：大型文件的內容，編號{i}，講述香港創科發展。" for i in range(12000))
         lib.add_upload(text.encode(), "big.txt", "ws:durable")
     elif mode == "embed":  # an upload is searchable at once; its dense vectors follow in the background
-        text = "\n\n".join(f"Note {i}: the harbour survey logged vessel number {i} near Tsing Yi." for i in range(240))
+        text = "\n\n".join(f"Note {i}: the harbour survey logged vessel number {i} near Tsing Yi." for i in range(200))
         lib.add_upload(text.encode(), "survey.txt", "ws:durable")
         print("uploaded", flush=True)
         lib.finish_embedding()
