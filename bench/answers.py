@@ -70,9 +70,12 @@ def _squad(path: Path, max_passages: int | None) -> tuple[list[Document], list[Q
     return docs, questions
 
 
+DRCD_PASSAGES = 400  # DRCD_dev's later articles are no library's: `bench.reference` takes its sentences there
+
+
 def drcd() -> AnswerSet:
     """DRCD_dev's first articles, 400 passages and more (Traditional)."""
-    docs, qs = _squad(BENCH_DIR / "DRCD_dev.json", 400)
+    docs, qs = _squad(BENCH_DIR / "DRCD_dev.json", DRCD_PASSAGES)
     return AnswerSet("DRCD_dev", docs, *_split(qs))
 
 
@@ -240,6 +243,21 @@ def open_library(model: str, folder: Path, docs: list[Document], cache: Path | N
     return lib
 
 
+def open_seed_library(model: str, folder: Path, cache: Path | None = DEFAULT_CACHE):
+    """The shipped documents, as the app indexes them."""
+    from hkai.core.config import load_settings
+    from hkai.library import Library
+
+    lib = Library(load_settings(store_dir=folder, embedding_model=model, embedding_cache=cache))
+    lib.ensure_seeds()
+    lib.finish_embedding()
+    return lib
+
+
+# The public sets' questions asked of the seeds: a small library on one topic, which answers none of them.
+SEED_PROBES = ("xquad_public en->zh-Hant", "xquad_public en", "DRCD_dev", "cmrc2018_trial")
+
+
 def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACHE):
     """The `answers` bench section: every set, for each model (lexical is "none"), row by row."""
     from .run import Row
@@ -259,6 +277,12 @@ def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACH
                 yield Row("answers", f"{name} library, English XQuAD probes, {label}",
                           {k: v for k, v in run.items() if k.startswith("probe")})
             lib.close()
+        lib = open_seed_library(model, tmp / f"answers-seeds-{model}", cache)
+        for name in SEED_PROBES:
+            run = evaluate(lib, [], sets[name].evaluation)
+            yield Row("answers", f"seeds library, {name} probes, {label}",
+                      {k: v for k, v in run.items() if k.startswith("probe")})
+        lib.close()
 
 
 def ingest_rows(model: str, tmp: Path, n: int = 24) -> list:

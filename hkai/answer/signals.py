@@ -3,11 +3,13 @@
 Every hit is widened to the whole sentences of its document (a chunk boundary
 never cuts a quote); each quotable sentence becomes a candidate with features
 that carry to any document: a sentence-level lexical match (the project's own
-sparse terms, weighted by how rare they are among the candidates), the default
-model's question-to-sentence similarity, the passage's retrieval rank and
-score, whether the sentence carries the kind of answer asked, its language
-against the question's, and question-level evidence (the best match any
-candidate reaches). `reader` combines them with fitted weights.
+sparse terms, weighted by how rare they are among the candidates), the same
+match in English words across languages (`glosses`: CC-CEDICT), the default
+model's question-to-sentence similarity above the question's floor
+(`reference`), the passage's retrieval rank and score, whether the sentence
+carries the kind of answer asked, its language against the question's, and
+question-level evidence (the best match any candidate reaches). `reader`
+combines them with fitted weights.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from ..index.sparse import terms
 from ..ingest.lines import page_span
 from ..retrieve.planner import EN_STOPWORDS, ZH_QUESTION_WORDS, QueryPlan
 from .asks import carries
+from .glosses import english_words, question_groups, says_in_english
 
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
             "words", "words_gap", "focus", "focus_gap", "anchor_left", "anchor_right",
             "dense", "dense_gap", "dense_max", "dense_around", "rank", "score_rel", "kind_yes", "kind_no", "cross", "english", "cross_dense",
-            "cross_lex", "length")
+            "cross_lex", "length", "gloss", "gloss_gap", "gloss_max", "unnamed", "unnamed_min", "unnamed_here")
 _NOT_ASKED = {t for w in ZH_QUESTION_WORDS for t in terms(w)} | EN_STOPWORDS
 
 
@@ -202,10 +205,53 @@ def _words_share(words: dict[str, float], texts: list[str], skip: list[set[str]]
     return out
 
 
+def gloss_shares(question: str, pool: list[Candidate]) -> list[float]:
+    """Each candidate's IDF-weighted share of the question's words that it says
+    in English words (`glosses`): a lexical match across languages."""
+    groups = question_groups(question)
+    if not groups:
+        return [0.0] * len(pool)
+    bags = [says_in_english(c.quote) for c in pool]
+    n = len(pool)
+    idf = [math.log(1 + (n + 1) / (1 + sum(bool(g & b) for b in bags))) for g in groups]
+    total = sum(idf)
+    return [sum(w for g, w in zip(groups, idf) if g & b) / total for b in bags]
+
+
+def _unnamed(names: list[list[str]], text: str) -> float:
+    """The share of the names (each with its wordings) that a text never says, in any script or, through
+    `glosses`, in English words."""
+    folded, english = fold(text), says_in_english(text)
+    missing = 0
+    for wordings in names:
+        said = any(fold(w) in folded for w in wordings)
+        latin = [english_words(w) for w in wordings if w.isascii()]
+        missing += not (said or any(e and e <= english for e in latin))
+    return missing / len(names)
+
+
+def unnamed_shares(names: list[list[str]], pool: list[Candidate]) -> tuple[list[float], list[float]]:
+    """For each candidate, the share of the question's names that its passage
+    and title never say (a question about Bitcoin is not answered by a passage
+    that never names it, however near its sentences stand), and that the
+    sentence itself does not say (Baidu's fall is in the sentence naming Baidu)."""
+    if not names:
+        return [0.0] * len(pool), [0.0] * len(pool)
+    seen: dict[int, float] = {}
+    for c in pool:
+        if id(c.passage) not in seen:
+            seen[id(c.passage)] = _unnamed(names, c.passage.text + " " + c.passage.hit.title)
+    return [seen[id(c.passage)] for c in pool], [_unnamed(names, c.quote) for c in pool]
+
+
 def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, float],
-            q_vector: np.ndarray | None, vectors: list | None, q_words: dict[str, float] | None = None) -> None:
+            q_vector: np.ndarray | None, vectors: list | None, q_words: dict[str, float] | None = None,
+            floor: float = 0.0, names: list[list[str]] | None = None) -> None:
     """Fill in every candidate's features (in FEATURES order). `q_words`: the
-    question's salient words (folded), each with its weight."""
+    question's salient words (folded), each with its weight; `names`: the
+    question's names, each with its wordings; `floor`: the
+    question's similarity to text at large (`reference.floor`), which the
+    model's similarities are read above."""
     if not pool:
         return
     q_words = q_words or {}
@@ -249,15 +295,20 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
             passage_lex[id(c.passage)] = lex(term_set(c.passage.text))
     dense = np.zeros(n)
     if q_vector is not None and vectors is not None:
-        dense = np.array([float(np.dot(q_vector, v)) for v in vectors])
+        dense = np.array([float(np.dot(q_vector, v)) for v in vectors]) - floor
     top_score = max((c.passage.hit.score for c in pool), default=1.0) or 1.0
     asker = _language(question)
     max_lex, max_dense, max_run = max(lexes), float(dense.max()), max(runs)
     max_words, max_focus = max(words), max(focus)
     by_place = {(id(c.passage), c.index): float(d) for c, d in zip(pool, dense) if not c.cell}
+    glossed = gloss_shares(question, pool)
+    max_gloss = max(glossed)
+    unnamed, unnamed_here = unnamed_shares(names or [], pool)
+    min_unnamed = min(unnamed)
     left, right = anchors(question)
     cores = [_core(c.quote) for c in pool]
-    for c, lx, dn, run, terms_of, wd, fc, core in zip(pool, lexes, dense, runs, sets, words, focus, cores):
+    for c, lx, dn, run, terms_of, wd, fc, core, gl, un, here in zip(pool, lexes, dense, runs, sets, words, focus,
+                                                                    cores, glossed, unnamed, unnamed_here):
         has = carries(c.quote, kind) if kind else None
         cross = float(_language(c.quote) != asker)
         c.features = np.array([
@@ -265,10 +316,10 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
             max_lex, sum(v for t, v in chars.items() if t in terms_of) / char_total, run, run - max_run,
             wd, wd - max_words, fc, fc - max_focus, _anchor_share(left, core, True), _anchor_share(right, core, False),
             dn, dn - max_dense, max_dense,
-            max(by_place.get((id(c.passage), c.index - 1), 0.0), by_place.get((id(c.passage), c.index + 1), 0.0)),
+            max(by_place.get((id(c.passage), c.index - 1), -floor), by_place.get((id(c.passage), c.index + 1), -floor)),
             1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
             float(has is True), float(has is False), cross, float(asker == "en" and not cross), cross * dn, cross * lx,
-            math.log1p(len(c.quote)) / 5])
+            math.log1p(len(c.quote)) / 5, gl, gl - max_gloss, max_gloss, un, min_unnamed, here])
 
 
 def across(pool: list[Candidate]) -> bool:
