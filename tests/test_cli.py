@@ -10,6 +10,9 @@ import pytest
 
 from hkai.core.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow  # every test starts `python -m hkai` in a process of its own
+
+
 
 def run(*args, store, stdin=None):
     env = {**os.environ, "HKAI_STORE": str(store), "HKAI_EMBEDDING_MODEL": "none", "HF_HUB_OFFLINE": "1"}

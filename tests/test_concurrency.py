@@ -3,10 +3,14 @@ query, as Streamlit runs visitors (a thread each over one cached Library)."""
 
 import threading
 
+import pytest
+
 from hkai.core.config import load_settings
 from hkai.core.types import PUBLIC
 from hkai.library import Library
 from hkai.store.filters import visible
+
+pytestmark = pytest.mark.slow  # thousands of queries under uploads, on threads
 
 
 def private_text(owner: int, paragraphs: int) -> bytes:

@@ -19,7 +19,8 @@ from pptx.util import Pt
 
 from hkai.core.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.xdist_group("deck")  # the two decks are built once, on one worker
+pytestmark = [pytest.mark.xdist_group("deck"),  # the two decks are built once, on one worker
+              pytest.mark.slow]  # building them takes a dozen seconds each
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "deck"
 SLIDES = 11  # title, two of headlines, four charts, three models, sources

@@ -46,6 +46,7 @@ def run_cli(args: list[str], store) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_docx_bomb_is_refused_before_it_is_inflated(docx_bomb, tmp_path):
     assert docx_bomb.stat().st_size < 20 * 1024 * 1024
     with zipfile.ZipFile(docx_bomb) as z:
@@ -84,6 +85,7 @@ def mutants(data: bytes, n: int, seed: int = 11):
         yield bytes(b)
 
 
+@pytest.mark.slow
 def test_malformed_pdfs_only_ever_raise_load_errors(tmp_path):
     good = make_pdf(tmp_path / "good.pdf", seed_paragraphs(SEED_002, 4), "文匯報").read_bytes()
     outcomes = {"loaded": 0, "refused": 0}
@@ -97,6 +99,7 @@ def test_malformed_pdfs_only_ever_raise_load_errors(tmp_path):
     assert outcomes["loaded"] + outcomes["refused"] == 300 and outcomes["refused"] > 20
 
 
+@pytest.mark.slow
 def test_cli_names_each_bad_pdf_and_indexes_the_good_file(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

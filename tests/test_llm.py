@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
@@ -162,6 +163,7 @@ def test_http_timeout_falls_back(lexical_library, llm_stub):
     assert answer.mode == "extractive" and "模型未能及時回應" in answer.notice
 
 
+@pytest.mark.slow
 def test_cli_llm_mode_takes_the_same_path(llm_stub, tmp_path):
     import os
     env = {**os.environ, "HKAI_STORE": str(tmp_path), "HKAI_EMBEDDING_MODEL": "none"}
@@ -219,6 +221,7 @@ def test_translate_quote_checks_its_figures():
     assert wrong["unsupported_figures"] == ["8,000 PFLOPS"]
 
 
+@pytest.mark.slow
 def test_cli_fallback_is_noticed_in_text_and_json(llm_stub, tmp_path):
     import os
     env = {**os.environ, "HKAI_STORE": str(tmp_path), "HKAI_EMBEDDING_MODEL": "none"}

@@ -95,6 +95,7 @@ def test_store_held_by_another_client_gives_a_clear_error(tmp_path):
         first.close()
 
 
+@pytest.mark.slow
 def test_missing_model_falls_back_to_lexical_with_a_reason(tmp_path):
     lib = Library(load_settings(store_dir=tmp_path, embedding_model="no-such-org/no-such-model"))
     try:
@@ -105,6 +106,7 @@ def test_missing_model_falls_back_to_lexical_with_a_reason(tmp_path):
         lib.close()
 
 
+@pytest.mark.slow
 def test_dense_model_loads_from_its_package_and_joins_english_queries(dense_library):
     assert dense_library.dense_status.dim == 384
     assert dense_library.dense_status.languages == ("en",)  # English-only model: no dense leg for Chinese
