@@ -19,6 +19,12 @@ if notice := st.session_state.pop("docs_notice", None):
     st.success(md_escape(notice))
 
 
+def remove(record) -> None:
+    """The Remove button's action (run before the page is drawn again); only the visitor's own documents have one."""
+    if get_library().remove(record.doc_id, owner()):
+        st.session_state["docs_notice"] = t("docs.removed", title=record.title)
+
+
 if lib is not None:
     limit_mb = lib.settings.limits.file_bytes // (1024 * 1024)
     # Streamlit's own uploader text is English only: its hint and button label are replaced in the reader's language.
@@ -124,8 +130,6 @@ if lib is not None:
             if spans:  # bring the first cited sentence into view
                 st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
-            if r.owner != PUBLIC and r.owner == owner() \
-                    and st.button(t("docs.remove"), key=f"docs_remove_{r.doc_id}"):
-                if lib.remove(r.doc_id, owner()):
-                    st.session_state["docs_notice"] = t("docs.removed", title=r.title)
-                st.rerun()
+            if r.owner != PUBLIC and r.owner == owner():
+                # A callback: the document is gone before the next run draws the list, in that one run.
+                st.button(t("docs.remove"), key=f"docs_remove_{r.doc_id}", on_click=remove, args=(r,))
