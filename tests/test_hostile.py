@@ -168,6 +168,23 @@ def test_html_with_too_many_tags_is_refused_before_parsing():
     assert err.value.code == "too_large" and "200,000-tag limit" in err.value.reason
 
 
+def test_a_copy_of_a_shipped_document_is_named_as_the_reader_reads_it(lexical_library):
+    """A seed uploaded again adds nothing; the message names the seed by its English title for an English
+    reader and by its own (Chinese) title, in the reader's script, for a Chinese one."""
+    from hkai.core.config import SEEDS_DIR
+    from hkai.workspace import visitor
+
+    data = (SEEDS_DIR / "002_230320e1d8897bab.txt").read_bytes()
+    before = lexical_library.status(["ws:copy"]).documents
+    en = visitor.upload(lexical_library, data, "copy.txt", "ws:copy", "en")
+    hant = visitor.upload(lexical_library, data, "copy.txt", "ws:copy", "zh-Hant")
+    assert en.ok and en.message == ("copy.txt is already in the library as "
+                                    "“John Lee: HK dares to lead the Web3.0 wave; Alibaba's Tongyi Qianwen launches "
+                                    "(Wen Wei Po page A5)”."), en.message
+    assert hant.ok and "李家超：港敢當Web3.0浪潮引領者" in hant.message
+    assert lexical_library.status(["ws:copy"]).documents == before
+
+
 def test_upload_failures_are_explained_in_the_readers_language(fresh_library):
     from hkai.workspace import visitor
 

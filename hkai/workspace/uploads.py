@@ -29,7 +29,7 @@ class UploadResult:
     status: str  # "added", "unchanged" or "duplicate"
     document: Document
     chunks: int = 0
-    duplicate_of: str = ""  # the title of the visible document with the same text
+    duplicate_of: DocumentRecord | None = None  # the visible document with the same text
 
 
 class Uploads:
@@ -55,7 +55,7 @@ class Uploads:
         doc = load_bytes(data, name, limits=self.limits, owner=owner, doc_id=doc_id)
         twin = self.find_content(doc.content_hash, [PUBLIC, owner])
         if twin and twin.doc_id != doc_id:
-            return UploadResult("duplicate", doc, duplicate_of=twin.title)
+            return UploadResult("duplicate", doc, duplicate_of=twin)
         if twin:
             return UploadResult("unchanged", doc, chunks=twin.chunks)
         chunks = self.indexer.chunk(doc)

@@ -35,7 +35,9 @@ def upload(lib, data: bytes, name: str, owner: str, lang: str, written: Written 
         logger.exception("upload of %r failed", name)
         return UploadOutcome(name, False, i18n.t("docs.failed", lang, name=name, reason=i18n.t("error.unexpected", lang)))
     if result.status == "duplicate":
-        return UploadOutcome(name, True, i18n.t("docs.duplicate", lang, name=name, title=result.duplicate_of))
+        twin = result.duplicate_of  # named as the reader reads it (a shipped document's English title)
+        title = i18n.named(twin.title, twin.extra.get("title_en", ""), lang)
+        return UploadOutcome(name, True, i18n.t("docs.duplicate", lang, name=name, title=title))
     if result.status == "unchanged":
         return UploadOutcome(name, True, i18n.t("docs.unchanged", lang, name=name))
     return UploadOutcome(name, True, i18n.t("docs.added", lang, name=name,
