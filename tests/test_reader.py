@@ -60,6 +60,7 @@ def test_a_new_question_after_another_is_searched_alone(lexical_library):
 @pytest.mark.parametrize("question,op,part", [
     ("How much computing power does Hong Kong have outside Cyberport?", "difference", "Cyberport"),
     ("除了數碼港以外，香港還有多少算力？", "difference", "數碼港"),
+    ("數碼港以外香港還有多少算力？", "difference", "數碼港"), ("香港在数码港之外还有多少算力？", "difference", "数码港"),
     ("數碼港佔香港總算力的比例是多少？", "share", "數碼港"),
     ("What is Hong Kong's total computing power?", None, None),
 ])
@@ -72,6 +73,7 @@ def test_an_operation_is_recognised_with_the_part_it_names(question, op, part):
     ("How much computing power does Hong Kong have outside Cyberport?",
      "From the sources: 5,000 PFLOPS − 3,000 PFLOPS = 2,000 PFLOPS [1]."),
     ("除了數碼港以外，香港還有多少算力？", "按來源計算：5,000 PFLOPS − 3,000 PFLOPS = 2,000 PFLOPS [1]。"),
+    ("數碼港以外香港還有多少算力？", "按來源計算：5,000 PFLOPS − 3,000 PFLOPS = 2,000 PFLOPS [1]。"),
     ("數碼港佔香港總算力的比例是多少？", "按來源計算：3,000 PFLOPS ÷ 5,000 PFLOPS = 60% [1]。"),
 ])
 def test_a_derived_figure_shows_its_arithmetic_on_two_cited_figures(lexical_library, question, line):
@@ -84,6 +86,20 @@ def test_a_derived_figure_shows_its_arithmetic_on_two_cited_figures(lexical_libr
 def test_a_derived_figure_the_sources_do_not_give_is_not_answered(lexical_library):
     answer = lexical_library.ask("How many InnoHK labs are there outside the AI and robotics cluster?")
     assert not answer.answered and "16" not in answer.answer, answer.answer
+
+
+def test_a_stated_share_is_quoted_and_a_question_asking_no_figure_is_not_computed(fresh_library):
+    """"What percentage …" over a sentence that states it: the sentence, not "the sources do not give both
+    figures"; "besides 1" in a question that asks no figure is no subtraction."""
+    text = ("Cattle ranching drives the clearing of the Amazon rainforest.\n\n"
+            "About 91 percent of the land cleared in the Amazon since 1970 is used for livestock pasture.\n\n"
+            "A prime number is a natural number greater than 1. Its only divisors are 1 and the number itself.")
+    fresh_library.add_upload(text.encode(), "amazon.txt", "ws:share")
+    owners = ["public", "ws:share"]
+    share = fresh_library.ask("What percentage of the land cleared in the Amazon is used for livestock?", owners)
+    assert share.answered and "91 percent" in share.answer and "÷" not in share.answer, share.answer
+    divisor = fresh_library.ask("What is the only divisor besides 1 that a prime number can have?", owners)
+    assert divisor.answered and "the number itself" in divisor.answer, divisor.answer
 
 
 @pytest.mark.parametrize("question,cell", [
@@ -182,6 +198,30 @@ def test_chinese_words_say_english_words_through_cc_cedict():
     assert not any(g & {"how", "much"} for g in groups)
     assert set(question_groups("How much did Tencent invest in AI?")) == {frozenset({"tencent"}),
                                                                         frozenset({"invest"}), frozenset({"ai"})}
+
+
+def test_names_cc_cedict_lacks_are_read_through_the_apps_glossary():
+    """通義千問 is in the glossary retrieval reads, not in CC-CEDICT: the reader's cross-language match reads both,
+    so "What is Tongyi Qianwen?" meets the Chinese sentences that name it."""
+    from hkai.answer.glosses import glosses
+
+    assert not glosses("通義千問")  # CC-CEDICT alone would not say it
+    assert {"tongyi", "qianwen"} <= says_in_english("阿里在會上正式宣布推出「通義千問」。")
+    assert frozenset({"tongyi", "qianwen", "qwen"}) in question_groups("通義千問有甚麼功能？")
+    assert "qianwen" not in says_in_english("百度推出「文心一言」。")
+
+
+def test_a_name_is_said_by_a_whole_word_or_its_other_wordings():
+    """What the question names (\"AI\", \"Tongyi Qianwen\") counts as said by a whole word or by the
+    glossary's other wording (通義千問), never by a longer word that contains it (\"said\", \"Taiwan\")."""
+    from hkai.answer.signals import _unnamed
+    from hkai.retrieve.planner import plan_query
+
+    names = plan_query("What did the AI lab say about Tongyi Qianwen?").named()
+    assert ["ai"] in names and any("通义千问" in n for n in names)
+    assert _unnamed(names, "The minister said Taiwan will host the fair.") == 1.0
+    assert _unnamed(names, "The AI lab showed 通義千問 to visitors.") == 0.0
+    assert _unnamed(names, "阿里雲展示了通義千問。") == 0.5
 
 
 def test_a_questions_similarity_floor_comes_from_reference_sentences_of_no_library():

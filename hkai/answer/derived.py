@@ -30,6 +30,8 @@ OPERATIONS = (
                               re.I)),
     ("difference", re.compile(r"\bhow (?:much|many) more\b.*?\bthan\s+" + _PART + r"\s*(?:[,?.;]|$)", re.I)),
     ("difference", re.compile(r"除(?:了|去)?" + _PART + r"(?:以外|之外|外)")),
+    # "數碼港以外，…" without 除: the part is the words just before, back to a preposition or a particle
+    ("difference", re.compile(r"(?P<part>[^,?.;，。？；在于於的和及與与]{1,20}?)(?:以外|之外)")),
     ("difference", re.compile(r"比" + _PART + r"多(?:出)?(?:多少|幾|几)")),
     ("share", re.compile(r"\bwhat (?:share|percentage|proportion|fraction|part) of\b.*?\b(?:is|are|comes from|"
                          r"goes to|is at|are at)\s+(?:at\s+|in\s+|from\s+|by\s+)?" + _PART + r"\s*(?:[,?.;]|$)", re.I)),
@@ -45,6 +47,11 @@ class Derivation:
     text: str  # "5,000 PFLOPS − 3,000 PFLOPS = 2,000 PFLOPS"
     result: str  # the derived figure as rendered ("2,000 PFLOPS"), which no source states
     sources: list[Candidate]  # the sentences carrying the two figures
+
+
+def states_share(c: Candidate) -> bool:
+    """Whether a sentence states a percentage: a share asked for is then quoted, not computed."""
+    return any(kind == "percent" for kind, *_ in figures_in_sentence(c.quote))
 
 
 def operation(question: str) -> tuple[str, str] | None:

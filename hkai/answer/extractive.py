@@ -29,7 +29,7 @@ from ..core.sentences import similar
 from ..core.types import Answer, Citation, Hit
 from ..retrieve.planner import QueryPlan, plan_query
 from .asks import asks
-from .derived import Derivation, derive, operation
+from .derived import Derivation, derive, operation, states_share
 from .grounding import check_grounding
 from .matching import says
 from .reader import mode_of, score
@@ -211,12 +211,14 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
     if not chosen:
         return not_found(question, lang)
     derivation = None
-    if asked := operation(question):  # a difference, share or sum: two cited figures, never the total alone
+    kind = asks(question) or (asks(previous.question) if previous else "")
+    # A difference, share or sum of figures when a figure is asked ("除了1之外，素数可被什么整除？" asks none), from
+    # two cited figures, never the total alone; a share the first sentence states as a percentage is quoted.
+    if kind == "number" and (asked := operation(question)) and not (asked[0] == "share" and states_share(chosen[0])):
         derivation = derive(question, plan_query(asked[1]).salient if asked[1] else [], ranked.candidates, lang)
         if derivation is None:
             return Answer(question, i18n.t("answer.not_derived", lang), "extractive", [], lang, answered=False)
         chosen = derivation.sources
-    kind = asks(question) or (asks(previous.question) if previous else "")
     answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points), own=own,
                      sure=ranked.answers >= SURE)
     answer.confidence = ranked.answers

@@ -36,7 +36,8 @@ _MONEY_EN_AFTER = re.compile(_NUM + r"\s?(?P<scale>trillion|million|billion|thou
 _COMPUTE = re.compile(_NUM + r"\s?(?P<unit>PFLOPS|EFLOPS|TFLOPS)", re.I)
 
 
-_PERCENT = re.compile(r"(?P<dir>升|跌|漲|涨|上升|下跌|收跌|up|down|rose|fell)?\s?" + _NUM + r"\s?(?:%|％)", re.I)
+_PERCENT = re.compile(r"(?P<dir>升|跌|漲|涨|上升|下跌|收跌|up|down|rose|fell)?\s?" + _NUM
+                      + r"(?:\s?(?:%|％)|\s(?:percent|per cent)\b)", re.I)
 
 
 _AREA = re.compile(_NUM + r"\s?(?P<unit>公頃|公顷|hectares?|平方米|平方公里)", re.I)
