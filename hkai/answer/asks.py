@@ -48,3 +48,16 @@ def carries(sentence: str, kind: str) -> bool | None:
     if kind == "date":
         return bool(_DATE.search(sentence))
     return None
+
+
+# A figure's change asked for ("How much did the shares rise?", "股價跌了多少？"): a percentage answers it
+# before a level (the price the sentence also gives).
+_CHANGE = re.compile(r"\b(?:ris(?:e|es|en|ing)|rose|f[ae]ll(?:s|en|ing)?|drop(?:s|ped)?|increas(?:e|es|ed)|"
+                     r"decreas(?:e|es|ed)|gr[oe]w(?:n|s)?|gain(?:s|ed)?|climb(?:s|ed)?|jump(?:s|ed)?|declin(?:e|es|ed)|"
+                     r"go(?:es)? up|went up|go(?:es)? down|went down|change[sd]?)\b|升|跌|漲|涨|增長|增长|增加|減少|减少|下降|上升",
+                     re.I)
+
+
+def asks_change(question: str) -> bool:
+    """Whether a question asks by how much something changed, rather than how much it is."""
+    return _CHANGE.search(question) is not None

@@ -28,7 +28,7 @@ from ..core.script import contains_cjk, detect_script, fold, to_script, to_simpl
 from ..core.sentences import similar
 from ..core.types import Answer, Citation, Hit
 from ..retrieve.planner import QueryPlan, plan_query
-from .asks import asks
+from .asks import asks, asks_change
 from .derived import Derivation, derive, operation, states_share
 from .grounding import check_grounding
 from .matching import says
@@ -163,13 +163,14 @@ def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPl
         word = EN_UNITS.get(unit, "\0").lower().split()[-1].removesuffix("s")  # a whole word ("models" is not in "modelscope")
         return unit.lower() in asked or re.search(rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])", asked) is not None
 
-    found = []
+    found, change = [], asks_change(plan.question)
     if kind == "date":
         found = [(distance(c.quote.index(d.raw)), render_date(d, lang)) for d in dates_in(c.quote)]
     elif kind == "number":
         for fkind, value, unit, currency, raw in figures_in_sentence(c.quote):
             at = c.quote.index(raw)
-            found.append((distance(at) - (10_000 if fkind == "count" and unit_asked(unit) else 0),
+            found.append((distance(at) - (10_000 if fkind == "count" and unit_asked(unit) else 0)
+                          - (5_000 if fkind == "percent" and change else 0),
                           render_figure(fkind, value, unit, currency, lang, raw, c.quote[:at], detect_script(c.quote))))
     return i18n.t("answer.figures", lang, figures=f"{min(found)[1]} [{numbers[id(c.passage)]}]") if found else ""
 
