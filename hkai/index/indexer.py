@@ -12,7 +12,7 @@ is filled beside the live one from the records, its progress kept in the meta
 collection so an interrupted rebuild resumes, and the alias moves in one step.
 It is written with the passages' words only (seconds, not the hours a model
 takes over a large store); the model's vectors follow in the background
-(`later.LaterEmbedding`), as for uploads.
+(`background.LaterEmbedding`), as for uploads.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
 def passage_sentences(text: str, start: int, end: int, tables: list[tuple[int, str, str]] = ()) -> list[str]:
     """The quotable parts of the whole sentences of a document's `text` that a
     passage at [start, end) overlaps, and the table cells in it (`tables`,
-    from `sentences.table_quotes`): what the answerer will rank for it."""
+    from `quotes.table_quotes`): what the answerer will rank for it."""
     return [q for a, b in _spans(text) if a < end and b > start and (q := quotable(text[a:b]))] + \
         [q for at, _, q in tables if start <= at < end]
 
