@@ -167,3 +167,42 @@ def infrastructure_table() -> str:
                    f"<span class='hkai-quote'>「{html_text(r[quote])}」</span></td></tr>" for _, r in frame.iterrows())
     return (f"<table class='hkai-rows'>{rows}</table>"
             f"<div class='hkai-slide-source'>{html_text(frame[source].iloc[0])}</div>")
+
+
+def page(key: str) -> None:
+    """A dashboard page as the layout declares it (`hkai.dashboards.layout`): the same blocks the slides and
+    the deck are cut from."""
+    spec = dash.layout.page(key)
+    st.title(t(spec.title))
+    if spec.intro:
+        st.caption(t(spec.intro))
+    briefing_button()
+    for block in spec.blocks:
+        if block.heading:
+            st.subheader(t(block.heading))
+        if block.note:
+            st.caption(t(block.note))
+        if block.kind == "cards":
+            kpi_row(list(block.items))
+        elif block.kind == "chart":
+            chart(block.items[0])
+        elif block.kind == "counts":
+            counts_chart()
+        elif block.kind == "infrastructure":
+            st.html(infrastructure_table())
+        elif block.kind == "models":
+            st.html(models_table())
+
+
+def models_table() -> str:
+    """The large models side by side, one column each, one row per attribute (wide cells: a long list of uses
+    wraps in a few lines, not a narrow column of fifteen), every cell quoted as printed, then the source."""
+    frame = dash.models_frame(lang())
+    names = list(frame[frame.columns[0]])
+    head = "<th></th>" + "".join(f"<th>{html_text(n)}</th>" for n in names)
+    body = "".join(f"<tr><th>{html_text(col)}</th>" + "".join(f"<td>{html_text(v)}</td>" for v in frame[col]) + "</tr>"
+                   for col in frame.columns[1:])
+    spec = dash.tables()["models"]
+    return (f"<div class='hkai-table-wrap'><table class='hkai-table hkai-models'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>"
+            f"<div class='hkai-slide-source'>{html_text(dash.source_line(spec['doc'], lang()))}</div>")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from components.safe import html_text
-from hkai.core.sentences import sentence_spans
+from hkai.core.sentences import FOOTNOTE, sentence_spans
 
 
 def cited_spans(text: str, at: int, sentences: list[str]) -> list[tuple[int, int]]:
@@ -44,5 +44,5 @@ def marked(text: str, spans: list[tuple[int, int]], page_starts: list[int] = (),
         if a in opens:
             out.append(f"<mark{' id=hkai-at' if opens[a] == 0 else ''}>")
         if b is not None:
-            out.append(html_text(text[a:b]))
+            out.append(html_text(FOOTNOTE.sub("", text[a:b])))  # the source's footnote markers are not shown
     return "".join(out)

@@ -80,6 +80,24 @@ def test_every_shape_is_on_its_slide_and_the_footer_overlaps_nothing(deck):
                 assert shape.top + shape.height <= footer[0].top, (i, shape.name)
 
 
+def test_every_text_box_holds_its_lines_and_the_footer_ends_inside_the_slide(deck):
+    """A box as tall as its text needs (Han characters as wide as the type is high, Latin about half): a
+    two-source footer wraps onto a second line inside the slide, not past its bottom edge."""
+    from hkai.dashboards.deck import text_lines
+
+    _, path = deck
+    prs = Presentation(str(path))
+    for i, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or shape.top < prs.slide_height * 0.8:
+                continue
+            frame = shape.text_frame
+            needed = sum(text_lines(p.text, shape.width, (p.runs[0].font.size or Pt(11)).pt) * p.runs[0].font.size
+                         * 1.2 for p in frame.paragraphs if p.runs and p.text.strip())
+            assert shape.top + needed <= prs.slide_height, (i, frame.text[:60])
+            assert needed <= shape.height, (i, frame.text[:60], needed, shape.height)
+
+
 def test_no_text_is_small_or_slanted(deck):
     _, path = deck
     prs = Presentation(str(path))
@@ -174,3 +192,5 @@ def test_deck_renders_to_one_picture_per_slide(deck, tmp_path):
         image = Image.open(page).convert("L")
         assert image.size[0] / image.size[1] == pytest.approx(16 / 9, rel=0.02)
         assert ImageStat.Stat(image).stddev[0] > 10  # not blank: something is drawn
+        edge = image.crop((0, image.size[1] - 3, image.size[0], image.size[1]))  # the last rows of pixels
+        assert ImageStat.Stat(edge).extrema[0][0] > 140 or page.name.endswith("-01.png"), page.name  # no text cut

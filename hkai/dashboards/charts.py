@@ -30,6 +30,12 @@ class ChartSpec:
         """One line per document behind the chart, in order of first use."""
         return list(dict.fromkeys(r.source for r in self.rows))
 
+    def short_sources(self, lang: str) -> list[str]:
+        """Publisher and date of each document behind the chart (a visitor's file by its name): the line
+        under a slide's chart or in a deck's footer, kept to one line so the chart keeps its room."""
+        return list(dict.fromkeys(r.source if r.mine else data.short_source(data.get(r.id).doc, lang)
+                                  for r in self.rows))
+
 
 @dataclass(frozen=True)
 class Style:
@@ -83,7 +89,7 @@ def _finish(chart, title: str, lang: str, style: Style, subtitle: str = "", rows
         if subtitle else alt.TitleParams(title, **kw)
     height = max(400 if present else 140, (row_height + (24 if present else 0)) * rows)
     if style.fit:
-        height = 540  # CSS scales it down to a smaller screen (components/present.py)
+        height = 620  # drawn for a large screen; CSS scales it down to a smaller one (components/present.py)
     height = style.height or height
     return chart.properties(title=params, height=height).configure(font=FONT[lang]).configure_title(
         fontSize=s["title"], subtitleFontSize=s["sub"]).configure_axis(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from urllib.parse import urlencode
 
 from pptx import Presentation
@@ -24,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from ..core.i18n import plural, t
 from ..core.script import to_script
-from . import data
+from . import data, layout
 from .charts import CHARTS, FONT, ChartSpec, Style, counts
 from .exports import to_png
 
@@ -33,10 +34,6 @@ MARGIN = Inches(0.4)
 RED, INK, GREY, CARD = (RGBColor(0xB3, 0x26, 0x1E), RGBColor(0x1B, 0x1F, 0x24), RGBColor(0x42, 0x4A, 0x53),
                         RGBColor(0xF3, 0xF5, 0xF8))
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-HEADLINES = [["compute_total", "compute_cyberport", "rd_institute"],
-             ["innohk_labs", "web3hub_fund", "modelscope_users"]]
-CHART_PAGE = {"investment": "investment", "compute": "compute", "market": "market", "timeline": "overview",
-              "counts": "overview"}
 MIN_PT, SOURCE_PT = 12, 11
 CHART_PLOT = (470, 340)  # the plot's first width and its height, in pixels (labels and axis come on top)
 BODY_TOP = Inches(1.05)
@@ -87,8 +84,34 @@ def _slide(deck, title: str, lang: str):
     return slide
 
 
+FOOTER_GAP, BOTTOM = Inches(0.08), Inches(0.1)
+
+
+def text_lines(text: str, width, size: float) -> int:
+    """How many lines `text` takes in a box `width` wide at `size` pt: a Han character or a full-width sign is
+    as wide as the type is high, a Latin one about half of it (the box's own margins taken off)."""
+    room = (width - Inches(0.12)) / Pt(1)
+    line, lines = 0.0, 1
+    for word in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", text):
+        wide = sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in word) * size
+        if line + wide > room and line > 0:
+            lines, line = lines + 1, 0.0
+        line += wide
+    return lines
+
+
+def footer_top(text: str) -> int:
+    """Where a slide's source footer starts: as many lines as it takes, its last line clear of the edge."""
+    return HEIGHT - BOTTOM - _footer_height(text)
+
+
+def _footer_height(text: str) -> int:
+    return int(Pt(SOURCE_PT * 1.25) * text_lines(text, WIDTH - 2 * MARGIN, SOURCE_PT) + Inches(0.12))
+
+
 def _footer(slide, text: str, lang: str) -> None:
-    _box(slide, MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN, Inches(0.42), [(text, SOURCE_PT, {"color": GREY})],
+    _box(slide, MARGIN, footer_top(text), WIDTH - 2 * MARGIN, _footer_height(text), [(text, SOURCE_PT, {"color": GREY,
+                                                                                                         "after": 0})],
          lang)
 
 
@@ -118,9 +141,11 @@ def _picture(slide, png: bytes, x, y, w, h) -> None:
 
 def _headlines(deck, ids: list[str], lang: str, base: str) -> None:
     slide = _slide(deck, t("deck.headlines", lang), lang)
+    source = t("chart.source", lang, sources="; ".join(
+        dict.fromkeys(data.source_line(data.get(fid).doc, lang) for fid in ids)))
     gap = Inches(0.2)
     cw = (WIDTH - 2 * MARGIN - gap * (len(ids) - 1)) // len(ids)
-    ch = HEIGHT - BODY_TOP - Inches(0.6)
+    ch = footer_top(source) - FOOTER_GAP - BODY_TOP
     for i, fid in enumerate(ids):
         f = data.get(fid)
         x = MARGIN + (cw + gap) * i
@@ -134,8 +159,7 @@ def _headlines(deck, ids: list[str], lang: str, base: str) -> None:
             (f"「{f.quote}」", MIN_PT, {"after": 6}),
             (data.short_source(f.doc, lang), SOURCE_PT, {"color": GREY}),
         ], lang)
-    _footer(slide, t("chart.source", lang, sources="; ".join(
-        dict.fromkeys(data.source_line(data.get(fid).doc, lang) for fid in ids))), lang)
+    _footer(slide, source, lang)
     _notes(slide, [_figure_note(data.get(fid), lang, base) for fid in ids]
            + [_link(base, "overview", lang, present="1")])
 
@@ -143,7 +167,10 @@ def _headlines(deck, ids: list[str], lang: str, base: str) -> None:
 def _chart_slide(deck, make, lang: str, base: str) -> ChartSpec:
     """`make(plot_width, plot_height)` builds the chart; it fills the box left of its figures (over 45% of
     the slide)."""
-    chart_w, chart_h = Inches(6.55), HEIGHT - BODY_TOP - Inches(0.55)
+    chart_w = Inches(6.55)
+    first = make(*CHART_PLOT)  # its sources set the footer, and so the room above it
+    source = t("chart.source", lang, sources="; ".join(first.short_sources(lang)))
+    chart_h = footer_top(source) - FOOTER_GAP - BODY_TOP
     spec, png = _chart_png(make, lang, chart_w, chart_h)
     slide = _slide(deck, spec.title, lang)
     _picture(slide, png, MARGIN, BODY_TOP, chart_w, chart_h)
@@ -152,9 +179,9 @@ def _chart_slide(deck, make, lang: str, base: str) -> ChartSpec:
     if len(spec.rows) > 8:
         paras.append((t("deck.more", lang, n=len(spec.rows) - 8), MIN_PT, {"color": GREY}))
     _box(slide, side_x, BODY_TOP, WIDTH - MARGIN - side_x, chart_h, paras, lang)
-    _footer(slide, t("chart.source", lang, sources="; ".join(spec.sources)), lang)
+    _footer(slide, source, lang)
     notes = [f"{r.label}: {r.shown}. 「{r.quote}」 {r.source}{'; ' + r.date if r.date else ''}." for r in spec.rows]
-    _notes(slide, notes + [_link(base, CHART_PAGE.get(spec.key, "overview"), lang)])
+    _notes(slide, notes + [_link(base, dict(layout.charts()).get(spec.key, layout.PAGES[0]), lang)])
     return spec
 
 
@@ -259,14 +286,14 @@ def build_deck(lang: str, mine: list[data.VisitorFigure] = (), documents: int = 
     _box(first, MARGIN, Inches(4.1), WIDTH - 2 * MARGIN, Inches(0.5),
          [(plural("deck.made", documents, lang, date=dt.date.today().isoformat()), 14,
            {"color": GREY, "align": PP_ALIGN.CENTER})], lang)
-    for ids in HEADLINES:
+    for ids in layout.headlines():
         _headlines(deck, ids, lang, base_url)
     sources: list[str] = []
     def maker(build):
         return lambda plot_w, plot_h: build(lang, mine=list(mine),
                                             style=Style(present=True, titled=False, width=plot_w, height=plot_h))
 
-    makers = [maker(build) for build in CHARTS.values()]
+    makers = [maker(CHARTS[key]) for key, _ in layout.charts()]
     if counts(lang, mine=list(mine)) is not None:
         makers.append(maker(counts))
     for make in makers:

@@ -28,8 +28,17 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "thei
 _ENDS_PHRASE = {"is", "are", "was", "were", "be", "been", "being", "will", "would", "shall", "should", "can", "could",
                 "may", "might", "must", "has", "have", "had", "does", "do", "did", "which", "that", "who", "whom",
                 "whose", "where", "when", "while", "and", "but", "or", "nor", "as", "than", "because", "if"}
+_PRONOUNS = {"it", "they", "he", "she", "we", "i", "you"}
+# English's irregular past tenses (the grammar's, as the auxiliaries above are): they end a subject as "-ed" does.
+_IRREGULAR_PAST = {"said", "told", "made", "set", "put", "gave", "took", "paid", "spent", "sold", "built", "got",
+                   "brought", "kept", "led", "left", "lent", "meant", "met", "ran", "saw", "sent", "stood", "won",
+                   "wrote", "began", "became", "bought", "came", "chose", "drew", "found", "grew", "held", "knew",
+                   "laid", "rose", "fell", "sought", "struck", "thought", "went"}
+_NOT_NAMES_WORDS = {"about", "around", "nearly", "almost", "over", "some", "more", "less", "than", "at", "least", "only",
+              "just", "up", "now", "then", "also", "still", "already", "today", "yesterday", "here", "there"}
 _PREPOSITIONS = {"of", "in", "for", "on", "to", "into", "at", "by", "with", "from", "towards", "toward", "over",
                  "under", "across", "per"}
+_NOT_NAMES = _NOT_NAMES_WORDS | _DETERMINERS | _PREPOSITIONS | _PRONOUNS
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s|(?<=\w)\.(?=\s|$)")
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*|\d[\d,.]*")
 # jieba part-of-speech tags of nouns and noun-like words (names, places, organisations, abbreviations, English).
@@ -41,41 +50,80 @@ _lock = threading.Lock()
 
 def label_for(quote: str, raw: str, kind: str = "") -> str:
     """The label of the figure written `raw` in the sentence `quote`; `kind`
-    ("money", "compute", …): money is labelled by what it is for where the
-    sentence says so."""
+    ("money", "compute", "count", …): money is labelled by what it is for where the
+    sentence says so, a count by what it counts and whose."""
     at = quote.find(raw)
     if at < 0:
         return _trim(quote)
-    found = _english(quote, at, raw) if detect_script(quote) == "en" else _chinese(quote, at, raw, kind)
+    english = detect_script(quote) == "en"
+    found = (_english(quote, at, raw, kind) if english else _chinese(quote, at, raw, kind))
     return found or _clause_without(quote, at, raw)
 
 
 # ---- English --------------------------------------------------------------------------------
-def _english(quote: str, at: int, raw: str) -> str:
+def _english(quote: str, at: int, raw: str, kind: str = "") -> str:
     before = [w.group(0) for w in _WORD.finditer(quote[:at])]
-    after = _phrase_after(quote[at + len(raw):])
+    rest = quote[at + len(raw):]
+    after = _phrase_after(rest)
     modifier = bool(before) and before[-1].lower() in ("a", "an", "the", "its", "their", "our")
     if modifier and after:  # "a HK$2.5 billion AI compute subsidy for local start-ups"
         return after
-    if purpose := _purpose(quote[at + len(raw):]):  # "set aside HK$500 million for a new AI lab cluster"
-        return purpose
-    return _subject(quote[:at]) or after
+    subject = _subject(quote[:at])
+    if kind == "count" and (counted := _noun_phrase(_WORD.findall(raw)[1:])):  # "hosts 12 local AI start-ups"
+        name = _name_of(subject)
+        return f"{counted} ({name})" if name else counted
+    if measured := _partitive(rest):  # "Cyberport will add 500 PFLOPS of computing power": what is measured
+        named_thing = any(w[0].islower() for w in subject.split())  # "Tseung Kwan O data centre" says it already
+        return subject if named_thing else f"{subject} {measured}".strip()
+    if kind == "compute" and subject:  # "the data park will supply 2,000 PFLOPS for model training": whose compute
+        return subject
+    if purpose := _purpose(rest):  # "pledged HK$300 million for AI chips": what it is for, and whose
+        name = _name_of(subject)
+        return f"{purpose} ({name})" if name and name.lower() not in purpose.lower() else purpose
+    return subject or after
 
 
-def _purpose(text: str) -> str:
-    """What an amount is for: the noun phrase after "for", "in", "into", "towards" or "on"."""
-    m = re.match(r"\s*(?:for|in|into|towards|toward|on)\s+(.*)", _CLAUSE.split(text, maxsplit=1)[0], re.I)
-    if not m:
-        return ""
-    words = _WORD.findall(m.group(1))
+def _partitive(text: str) -> str:
+    """The noun phrase after "of" right after the amount ("500 PFLOPS of computing power")."""
+    m = re.match(r"\s*of\s+(.*)", _CLAUSE.split(text, maxsplit=1)[0], re.I)
+    return _noun_phrase(_WORD.findall(m.group(1))) if m else ""
+
+
+def _name_of(subject: str) -> str:
+    """A subject's proper name ("Hong Kong Science Park" of "Hong Kong Science Park"), or the subject; a
+    sentence's capitalised first word that is a function word ("About 300 companies") is none."""
+    words = [w for w in subject.split() if w.lower() not in _NOT_NAMES]
+    names = [w for w in words if w[0].isupper()]
+    return " ".join(names) if names else " ".join(words)
+
+
+def _noun_phrase(words: list[str]) -> str:
+    """Words up to the first that ends a noun phrase (a verb's auxiliary, a relative pronoun, a preposition
+    once a noun has come, a number), without leading determiners."""
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
     out = []
     for w in words:
-        if w.lower() in _ENDS_PHRASE or len(out) >= MAX_WORDS or w[0].isdigit():
+        if w.lower() in _ENDS_PHRASE or len(out) >= MAX_WORDS or w[0].isdigit() \
+                or (out and w.lower() in _PREPOSITIONS and w.lower() != "of"):
             break
         out.append(w)
+    while out and out[-1].lower() in _PREPOSITIONS | _DETERMINERS:
+        out.pop()
     return " ".join(out)
+
+
+def _purpose(text: str) -> str:
+    """What an amount is for: the noun phrase after "for", "in", "into", "towards" or "on", or after an
+    infinitive of purpose ("to build a robotics lab"); where the money comes from ("from the Fund") is
+    passed over."""
+    clause = _CLAUSE.split(text, maxsplit=1)[0]
+    if m := re.match(r"\s*from\s+.*?(?=\s(?:for|to|towards|toward|into)\s)", clause, re.I):
+        clause = clause[m.end():]
+    if m := re.match(r"\s*(?:in order\s+)?to\s+[a-z]+\s+((?:a|an|the|its|their|new)\s.*)", clause):
+        return _noun_phrase(_WORD.findall(m.group(1)))
+    m = re.match(r"\s*(?:for|in|into|towards|toward|on|to)\s+(.*)", clause, re.I)
+    return _noun_phrase(_WORD.findall(m.group(1))) if m else ""
 
 
 def _phrase_after(text: str) -> str:
@@ -104,12 +152,19 @@ def _subject(text: str) -> str:
     if _WORD.findall(head)[0].lower() in ("which", "that", "who", "where") and len(clauses) > 1:
         head = clauses[-2]
     words = _WORD.findall(head)
+    if words and words[0].lower() in _PREPOSITIONS:  # "By 2027 the … data park": an opening adverbial, passed over
+        det = next((i for i, w in enumerate(words) if w.lower() in _DETERMINERS), None)
+        words = words[det:] if det is not None else [w for w in words[1:] if not w[0].isdigit()]
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
     out = []
     for w in words:
-        if w.lower() in _ENDS_PHRASE or w.lower() in _PREPOSITIONS or (out and _looks_like_verb(w)):
+        if w.lower() in _ENDS_PHRASE or w.lower() in _PREPOSITIONS or w.lower() in _PRONOUNS \
+                or (out and _looks_like_verb(w)):
             break
+        if w.lower() in _DETERMINERS:  # "Last year the city council": the noun phrase starts again here
+            out = []
+            continue
         out.append(w)
     names = [i for i, w in enumerate(out) if w[0].isupper()]
     if names and names[0] > 0:
@@ -118,10 +173,11 @@ def _subject(text: str) -> str:
 
 
 def _looks_like_verb(word: str) -> bool:
-    """A past tense or a third-person verb after a noun ("The fund invests", "The Government announced")."""
+    """A past tense or a third-person verb after a noun ("The fund invests", "The Government announced",
+    "Cyberport said")."""
     w = word.lower()
-    return w.endswith("ed") or (w.endswith("s") and not w.endswith("ss") and word[0].islower() and len(w) > 3
-                                and w not in ("plus",))
+    return w.endswith("ed") or w in _IRREGULAR_PAST or (
+        w.endswith("s") and not w.endswith("ss") and word[0].islower() and len(w) > 3 and w not in ("plus",))
 
 
 # ---- Chinese --------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import data
-
-PAGES = ("overview", "investment", "compute", "market")
+from .layout import LAYOUT
 
 
 @dataclass(frozen=True)
@@ -33,21 +32,21 @@ def _kpis(page: str, ids: list[str], per_slide: int = 3) -> list[Slide]:
 
 
 def deck_slides(has_counts: bool = False) -> list[Slide]:
-    """Every slide, in order; the visitor's counts get a slide when they have some."""
-    out = _kpis("overview", ["compute_total", "compute_cyberport", "rd_institute"])
-    out += _kpis("overview", ["innohk_labs", "nm_land", "modelscope_users"])
-    out.append(Slide("overview", "chart", ("timeline",)))
-    if has_counts:
-        out.append(Slide("overview", "counts"))
-    out += _kpis("investment", ["rd_institute", "cyberport_web3", "web3hub_fund", "web3hub_phase1"])
-    out.append(Slide("investment", "chart", ("investment",)))
-    out += _kpis("compute", ["compute_total", "compute_cyberport"])
-    out.append(Slide("compute", "chart", ("compute",)))
-    out.append(Slide("compute", "infrastructure"))
-    out += [Slide("market", "model", (i,)) for i in range(len(data.tables()["models"]["rows"]))]
-    out += _kpis("market", ["modelscope_users", "modelscope_models", "modelscope_downloads"])
-    out.append(Slide("market", "chart", ("market",)))
-    out += _kpis("market", ["alibaba_close", "alibaba_turnover"])
+    """Every slide, in the layout's order (`layout.LAYOUT`); the visitor's counts get a slide when they have
+    some, the models table one slide per model."""
+    out: list[Slide] = []
+    for page in LAYOUT:
+        for block in page.blocks:
+            if block.kind == "cards":
+                out += _kpis(page.key, list(block.items))
+            elif block.kind == "chart":
+                out.append(Slide(page.key, "chart", block.items))
+            elif block.kind == "counts" and has_counts:
+                out.append(Slide(page.key, "counts"))
+            elif block.kind == "infrastructure":
+                out.append(Slide(page.key, "infrastructure"))
+            elif block.kind == "models":
+                out += [Slide(page.key, "model", (i,)) for i in range(len(data.tables()["models"]["rows"]))]
     return out
 
 
