@@ -15,6 +15,7 @@ from components.state import (
     link_params,
     owner,
     presenting,
+    start_presenting,
     t,
     visible_owners,
     workspace_token,
@@ -33,6 +34,7 @@ mark { background: #fff3b0; padding: 0 .1em; }
              color: #57606a; font-size: .8rem; font-weight: 600; }
 .hkai-page:first-child { margin-top: 0; border-top: none; }
 mark.hkai-bad { background: #ffd8d3; }
+mark.hkai-span { background: #ffe066; font-weight: 700; padding: 0 .15em; border-bottom: 2px solid #c77c02; }
 sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-answer p { margin: 0 0 .6rem 0; line-height: 1.7; font-size: 1.02rem; }
 .hkai-text { line-height: 1.6; overflow-wrap: anywhere; }
@@ -60,7 +62,20 @@ sup.hkai-fn { color: #8c959f; font-size: .7em; }
 .hkai-table td { padding: .35rem .5rem; border-bottom: 1px solid #e5e8eb; vertical-align: top; line-height: 1.45;
                  overflow-wrap: anywhere; }
 .hkai-table td.hkai-num { text-align: right; white-space: nowrap; }
+.hkai-models th:first-child { width: 14%; } .hkai-models tbody th { background: #f6f8fa; font-weight: 600; }
+.hkai-models td { width: 28%; }
+/* A table's headers and cells wrap by words, never a character a line (a narrow CJK column) */
+.hkai-table th, .hkai-table td { word-break: keep-all; min-width: 4.5em; }
 [class*=st-key-ask_suggest] button p { white-space: normal !important; text-align: left; }
+/* A link under a card wraps in a narrow column instead of being cut ("Open the document at this passag") */
+[data-testid=stPageLink] a, [data-testid=stPageLink] p, [data-testid=stPageLink] span { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+.hkai-table td.hkai-short, .hkai-table th { white-space: nowrap; }
+/* The sidebar's header keeps its collapse button but not a tall empty band: the library's lines at its foot
+   stay in view at 1366x768 without scrolling. */
+[data-testid=stSidebarHeader] { height: 2.6rem; min-height: 2.6rem; padding-top: .4rem; padding-bottom: 0; }
+[data-testid=stSidebarUserContent] { padding-top: .2rem; padding-bottom: 1rem; }
+[data-testid=stSidebarUserContent] [data-testid=stVerticalBlock] { gap: .6rem; }
 </style>""")
 
 # The page's language, so the browser picks the reader's glyphs (内 in Simplified, 內 in Traditional) and
@@ -119,10 +134,9 @@ def loading() -> None:
 def sidebar_status(lib) -> None:
     """The library and answer-mode lines at the foot of the sidebar."""
     status = lib.status(owners=visible_owners())
-    st.markdown(f"**{t('sidebar.library')}**")
-    c1, c2 = st.columns(2)
-    c1.metric(t("sidebar.documents"), status.documents)
-    c2.metric(t("sidebar.chunks"), status.chunks)
+    reader = lang()
+    st.caption(f"**{t('sidebar.library')}:** {i18n.plural('sidebar.count_documents', status.documents, reader)} · "
+               f"{i18n.plural('docs.passages', status.chunks, reader, n=f'{status.chunks:,}')}")
     if status.dense.loaded:
         mode = t("mode.hybrid", model=status.dense.model)
     elif status.dense.model == "none":
@@ -149,12 +163,11 @@ try:
     if st.session_state.pop("app_ws_invalid", False):
         st.warning(t("docs.ws_invalid"), icon=":material/link_off:")
     if not slides:
-        for gone in ("present", "slide"):  # after "Exit presentation": the address bar drops them too
-            st.query_params.pop(gone, None)
+        st.query_params.pop("slide", None)  # a slide means nothing outside the slides
         navigation()
         if page in dashboards:
-            st.page_link(page, label=t("present.start"), icon=":material/present_to_all:",
-                         query_params=link_params(present="1"))
+            st.button(t("present.start"), icon=":material/present_to_all:", key="app_present_start",
+                      on_click=start_presenting)
     status_box = st.sidebar.container()  # filled after the page, so it counts what the page just added
     if slides:  # one screen at a time (components/present.py)
         present.show(page.url_path, {p.url_path: p for p in dashboards})
@@ -163,8 +176,8 @@ try:
     lib = get_library(wait=False)
     if lib is not None:
         if owner():
-            lib.workspaces.touch(owner())  # an open workspace is not idle
-        lib.workspaces.purge_if_due()  # idle ones go, hourly at most, in the background
+            lib.touch(owner())  # an open workspace is not idle
+        lib.purge_if_due()  # idle ones go, hourly at most, in the background
     if not slides:
         with status_box:
             if lib is not None:

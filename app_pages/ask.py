@@ -7,12 +7,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.chat import answer_html, render_answer, to_markdown
-from components.safe import show
-from components.state import answer_mode, get_library, get_settings, lang, t, visible_owners
-from hkai.answer.budget import CallBudget, question_refusal
+from components.chat import render_answer, to_markdown
+from components.safe import md_literal, show
+from components.state import answer_mode, budget, get_library, lang, t, visible_owners
 from hkai.core.types import Answer, Turn
-from hkai.workspace.feedback import record_feedback
 
 logger = logging.getLogger("hkai.app")
 
@@ -36,24 +34,13 @@ def share_link(turn: Turn) -> str:
 
 
 def answered(lib, question: str, context: str | None) -> Answer:
-    """The answer from hkai's answer service; a generated one streams in as escaped text."""
-    settings = get_settings()
-    budget = st.session_state.setdefault("ask_budget", CallBudget(settings.llm.max_calls if settings.llm else 0))
+    """The library's answer; a generated one streams in, every character shown as text (never Markdown)."""
     turns = [(x.question, x.answer.answer) for x in history if x.answer is not None]
-    ask_kw = dict(owners=visible_owners(), previous=context, history=turns, generate=answer_mode() == "llm",
-                  budget=budget)
-    if answer_mode() != "llm":
-        with st.spinner(t("ask.thinking")):
-            return lib.answers.answer(question, **ask_kw)
-    pieces, box = lib.answers.stream(question, **ask_kw)
-    shown, text = st.empty(), ""
-    for piece in pieces:
-        text += piece
-        shown.html(f"<div class='hkai-answer'>{answer_html(text)}</div>")
-    shown.empty()
-    if "error" in box:
-        raise box["error"]
-    return box["answer"]
+    stream = lib.ask_stream(question, visible_owners(), previous=context, history=turns,
+                            generate=answer_mode() == "llm", budget=budget(lib), lang=lang())
+    with st.spinner(t("ask.thinking")), st.empty():
+        st.write_stream(md_literal(piece) for piece in stream)
+    return stream.answer
 
 
 def refuse(kind: str, message: str) -> NoReturn:
@@ -68,23 +55,26 @@ def ask(question: str, after: str | None = None) -> None:
     conversation a follow-up leaned on."""
     question = question.strip()
     context = after or previous()
-    refused = question_refusal(question, get_settings().limits.question_chars, lang())
-    if refused and refused[0] == "empty":
-        st.toast(refused[1])
+    turn = st.empty()  # this run's question and answer, until the conversation is drawn again
+    with turn.container():
+        if question:
+            with st.chat_message("user"):
+                show(question)
+        with st.chat_message("assistant"):
+            lib = get_library()  # waits, with a spinner, if the first visitor asks before it has loaded
+            if lib is None:
+                return
+            try:
+                answer = answered(lib, question, context)
+            except Exception:  # the operator gets the traceback, the visitor a sentence
+                logger.exception("answering %r failed", question[:80])
+                refuse("error", t("ask.error"))
+    if answer.refused == "empty":  # a blank question: a toast, and nothing else on the page
+        turn.empty()
+        st.toast(answer.answer)
         return
-    if refused:
-        refuse("warning", refused[1])
-    with st.chat_message("user"):
-        show(question)
-    with st.chat_message("assistant"):
-        lib = get_library()  # waits, with a spinner, if the first visitor asks before it has loaded
-        if lib is None:
-            return
-        try:
-            answer = answered(lib, question, context)
-        except Exception:  # the operator gets the traceback, the visitor a sentence
-            logger.exception("answering %r failed", question[:80])
-            refuse("error", t("ask.error"))
+    if answer.refused:  # over the length limit: said, and not kept in the conversation
+        refuse("warning", answer.answer)
     followed = context if answer.searched and context else ""  # a follow-up: the link carries what it followed
     history.append(Turn(question, answer, after=followed))
     st.session_state.pop("ask_notice", None)
@@ -104,7 +94,7 @@ for i, turn in enumerate(history):
         render_answer(turn.answer, key=str(i))
         score = st.feedback("thumbs", key=f"ask_feedback_{i}")
         if score is not None and not turn.rated:
-            record_feedback(get_settings().feedback_file, turn.question, turn.answer.answer, score, lang())
+            get_library().feedback(turn.question, turn.answer.answer, score, lang())
             turn.rated = True
             st.toast(t("ask.feedback_thanks"))
 

@@ -5,24 +5,24 @@ import streamlit as st
 from components.safe import md_escape, table_html
 from components.state import get_library, lang, new_workspace, owner, t, visible_owners, workspace_token
 from components.viewer import cited_spans, marked
-from hkai.core import i18n
+from hkai.core import i18n, tokens
 from hkai.core.types import PUBLIC
 from hkai.dashboards.found import extract_figures
 from hkai.dashboards.labels import label_for
-from hkai.ingest.loader import SUPPORTED
-from hkai.workspace import tokens, visitor
 
 st.title(t("docs.title"))
 st.caption(t("docs.intro"))
 lib = get_library()
-if notice := st.session_state.pop("docs_notice", None):
-    st.success(md_escape(notice))
+# The last removal's notice stays until the next upload or removal: a run cut short by another (a click, the
+# uploader) never takes it away before the visitor has seen it.
+if notice := st.session_state.get("docs_notice"):
+    st.success(md_escape(notice), icon=":material/check:")
 
 
 def remove(record) -> None:
     """The Remove button's action (run before the page is drawn again); only the visitor's own documents have one."""
-    if get_library().remove(record.doc_id, owner()):
-        st.session_state["docs_notice"] = t("docs.removed", title=record.title)
+    if (removed := get_library().remove(record.doc_id, owner())) is not None:
+        st.session_state["docs_notice"] = t("docs.removed", title=removed.title)
 
 
 if lib is not None:
@@ -31,7 +31,7 @@ if lib is not None:
     st.html(f"""<style>
     [data-testid=stFileUploaderDropzoneInstructions] span {{ display: none; }}
     [data-testid=stFileUploaderDropzoneInstructions] div::after {{
-      content: "{t('docs.upload_hint', mb=limit_mb)} · PDF, Word, HTML, Markdown, TXT";
+      content: "{t('docs.upload_hint', mb=limit_mb)} · {', '.join(f.label for f in lib.formats())}";
       font-size: .9rem; color: #57606a; }}
     [data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] [data-testid=stMarkdownContainer] p {{
       font-size: 0; }}
@@ -39,7 +39,7 @@ if lib is not None:
       content: "{t('docs.browse')}"; font-size: 1rem; }}
     </style>""")
     files = st.file_uploader(t("docs.upload"), accept_multiple_files=True, key="docs_uploader",
-                             type=sorted({s.lstrip(".") for s in SUPPORTED}))
+                             type=sorted(s.lstrip(".") for f in lib.formats() for s in f.suffixes))
     done = st.session_state.setdefault("docs_done", set())
     outcomes = st.session_state.setdefault("docs_outcomes", {})  # kept across reruns while the file is listed
     listed = {(f.name, f.size, f.file_id) for f in files or []}
@@ -56,6 +56,7 @@ if lib is not None:
         if marker in done:
             continue
         done.add(marker)
+        st.session_state.pop("docs_notice", None)
         me = owner() or tokens.owner_of(new_workspace())
         with st.status(md_escape(f.name), expanded=True) as status:
             bar = st.empty()
@@ -64,7 +65,7 @@ if lib is not None:
                 bar.progress(done / total if total else 1.0,
                              text=t("docs.writing", done=f"{done:,}", total=f"{total:,}"))
 
-            outcome = visitor.upload(lib, f.getvalue(), f.name, me, lang(), written=written)
+            outcome = lib.upload(f.getvalue(), f.name, me, lang(), written=written)
             outcomes[marker] = (outcome.ok, outcome.message)
             bar.empty()
             status.update(label=md_escape(outcome.message), state="complete" if outcome.ok else "error",
@@ -86,12 +87,22 @@ if lib is not None:
             waiting = lib.pending([me])
             if not waiting:
                 st.rerun(scope="app")
-            st.info(t("docs.embedding", n=f"{waiting:,}"), icon=":material/hourglass_top:")
+            st.info(i18n.plural("docs.embedding", waiting, lang(), n=f"{waiting:,}"), icon=":material/hourglass_top:")
 
         catching_up(owner())
 
     records = lib.documents(visible_owners())
     reader = lang()
+    mine = [r for r in records if r.owner != PUBLIC and r.owner == owner()]
+    if mine:  # the visitor's own documents, each with its Remove button in plain view (no panel to open first)
+        with st.container(border=True, key="docs_yours"):
+            st.markdown(f"**{t('docs.yours')}**")
+            for r in mine:
+                c1, c2 = st.columns([5, 1], vertical_alignment="center")
+                c1.markdown(md_escape(f"{i18n.named(r.title, r.extra.get('title_en', ''), reader)} · "
+                                      f"{i18n.plural('docs.passages', r.chunks, reader)}"))
+                c2.button(t("docs.remove"), key=f"docs_remove_{r.doc_id}", on_click=remove, args=(r,),
+                          icon=":material/delete:", width="stretch")
     table = [{
         t("docs.col.title"): i18n.named(r.title, r.extra.get("title_en", ""), reader),
         t("docs.col.publisher"): i18n.named(r.publisher, r.extra.get("publisher_en", ""), reader),
@@ -111,8 +122,12 @@ if lib is not None:
     if wanted and wanted not in {r.doc_id for r in records}:
         st.info(t("docs.not_visible"), icon=":material/link_off:")
     for r in records:
-        with st.expander(md_escape(i18n.named(r.title, r.extra.get("title_en", ""), reader)),
-                         expanded=(r.doc_id == wanted)):
+        # Drawn only when open (on_change="rerun" tracks the state): every run is not a read of every document.
+        panel = st.expander(md_escape(i18n.named(r.title, r.extra.get("title_en", ""), reader)),
+                            expanded=(r.doc_id == wanted), key=f"docs_open_{r.doc_id}", on_change="rerun")
+        if not panel.open:
+            continue
+        with panel:
             doc = lib.document(r.doc_id, visible_owners())
             if doc is None:  # removed meanwhile
                 continue
@@ -130,6 +145,3 @@ if lib is not None:
             if spans:  # bring the first cited sentence into view
                 st.html("<script>setTimeout(() => window.parent.document.getElementById('hkai-at')"
                         "?.scrollIntoView({block: 'center'}), 600)</script>", unsafe_allow_javascript=True)
-            if r.owner != PUBLIC and r.owner == owner():
-                # A callback: the document is gone before the next run draws the list, in that one run.
-                st.button(t("docs.remove"), key=f"docs_remove_{r.doc_id}", on_click=remove, args=(r,))

@@ -27,7 +27,7 @@ from hkai.retrieve.planner import plan_query
 
 
 def edge_rows(docs: list[Document], questions: list[str], target: int = 60000) -> list:
-    from .run import Row, percentile
+    from .rows import Row, percentile
 
     try:
         import qdrant_edge as qe

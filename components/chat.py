@@ -9,15 +9,28 @@ import re
 
 import streamlit as st
 
-from hkai.answer.budget import CallBudget
 from hkai.core import i18n
-from hkai.core.sentences import FOOTNOTE_MARKERS
+from hkai.core.script import to_script
+from hkai.core.sentences import FOOTNOTE, FOOTNOTE_MARKERS, sentence_spans
 from hkai.core.types import Answer, Citation, Turn
 
 from .safe import html_text, md_escape
-from .state import get_settings, lang, link_params, t
+from .state import budget, get_library, get_settings, lang, link_params, t
 
 logger = logging.getLogger("hkai.app")
+
+
+def around(passage: str, sentences: list[str], context: int = 1) -> str:
+    """The cited sentences with `context` sentences either side (the card's text; the whole passage is one
+    click away), "…" where the passage goes on."""
+    spans = sentence_spans(passage)
+    cores = [FOOTNOTE_MARKERS.sub("", s).strip() for s in sentences if s.strip()]
+    hit = [i for i, (a, b) in enumerate(spans) if any(c and (c in passage[a:b] or passage[a:b] in c) for c in cores)]
+    if not hit:
+        return passage
+    lo, hi = max(0, hit[0] - context), min(len(spans) - 1, hit[-1] + context)
+    text = passage[spans[lo][0]:spans[hi][1]]
+    return ("… " if lo > 0 else "") + text + (" …" if hi < len(spans) - 1 else "")
 
 
 def highlighted(passage: str, sentences: list[str]) -> str:
@@ -27,14 +40,23 @@ def highlighted(passage: str, sentences: list[str]) -> str:
         core = html.escape(FOOTNOTE_MARKERS.sub("", s).strip())
         if core:
             out = out.replace(core, f"<mark>{core}</mark>")
-    # The source's own footnote markers, set apart from the answer's [n].
-    out = re.sub(r"\[(\d+)\]", r"<sup class='hkai-fn'>\1</sup>", out)
+    # The source's own footnote markers (to sources we do not have) are not shown: they read as stray digits.
+    out = FOOTNOTE.sub("", out)
     return out.replace("\n", "<br>")
 
 
-def answer_html(text: str, unsupported: list[str] = ()) -> str:
-    """Answer text as HTML: escaped, [n] in bold, unsupported figures marked."""
-    out = html.escape(text)
+def answer_html(text: str, unsupported: list[str] = (), span: str = "") -> str:
+    """Answer text as HTML: escaped, [n] in bold, unsupported figures marked, and the reader's span (the answer
+    itself) marked inside the first quoted sentence that holds it, as the reader's script shows it."""
+    paragraphs = [html.escape(p) for p in text.split("\n\n") if p.strip()]
+    wanted = [html.escape(s) for s in dict.fromkeys((span, to_script(span, lang()))) if s]
+    for i, p in enumerate(paragraphs):
+        quoted = bool(re.search(r"\[\d+\]\s*$", p))
+        hit = next((s for s in wanted if s in p), None)
+        if hit and quoted:
+            paragraphs[i] = p.replace(hit, f"<mark class='hkai-span'>{hit}</mark>", 1)
+            break
+    out = "\n\n".join(paragraphs)
     for fig in unsupported:
         out = out.replace(html.escape(fig), f"<mark class='hkai-bad'>{html.escape(fig)}</mark>")
     out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
@@ -53,17 +75,15 @@ def _translation(c: Citation, key: str) -> None:
     done = st.session_state.setdefault("ask_translations", {})
     if key not in done:
         if st.button(t("ask.translate"), key=f"ask_tr_{key}", icon=":material/translate:"):
-            budget = st.session_state.setdefault("ask_budget", CallBudget(llm.max_calls))
-            if not budget.take():
-                st.warning(t("llm.fallback", reason=t("llm.limit", n=llm.max_calls)))
-                return
-            from hkai.answer.llm import make_chat_model, translate_quote
+            from hkai.library import LLMUnavailable
 
+            lib = get_library()
             try:
-                done[key] = translate_quote(make_chat_model(llm), c.text, lang())
-            except Exception as exc:  # a sentence for the reader, the traceback for the operator
-                logger.warning("translation failed: %s", exc, exc_info=True)
-                st.warning(t("llm.fallback", reason=t("llm.reason.failed", name=type(exc).__name__)))
+                done[key] = lib.translate(c.text, lang(), budget(lib))
+            except LLMUnavailable as exc:  # a sentence for the reader; the log has the rest
+                logger.warning("translation not given: %s %s", exc.code, exc.detail)
+                key_ = "llm.limit" if exc.code == "limit" else f"llm.reason.{exc.code}"
+                st.warning(t("llm.fallback", reason=t(key_, **exc.detail)))
                 return
     if key in done:
         text, grounding = done[key]
@@ -81,7 +101,10 @@ def source_card(c: Citation, key: str = "") -> None:
     with st.container(border=True):
         st.html(f"<div class='hkai-card-title'><b>[{c.n}] {html_text(title)}</b><br>"
                 f"<small>{html_text(meta)}</small></div>"
-                f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>")
+                f"<div class='hkai-passage'>{highlighted(around(c.text, c.highlights), c.highlights)}</div>")
+        if around(c.text, c.highlights) != c.text:
+            with st.expander(t("ask.whole_passage"), icon=":material/article:"):
+                st.html(f"<div class='hkai-passage'>{highlighted(c.text, c.highlights)}</div>")
         _translation(c, f"{key}_{c.n}")
         st.page_link("app_pages/documents.py", label=t("ask.open_document"), icon=":material/open_in_new:",
                      query_params=link_params(doc=c.doc_id, at=str(c.start), hl="\n".join(c.highlights) or None))
@@ -91,7 +114,7 @@ def render_answer(a: Answer, key: str = "") -> None:
     bad = a.grounding.get("unsupported_figures") or []
     if a.searched:
         st.caption(md_escape(t("ask.searched", searched=a.searched)))
-    st.html(f"<div class='hkai-answer'>{answer_html(a.answer, bad)}</div>")
+    st.html(f"<div class='hkai-answer'>{answer_html(a.answer, bad, (a.span or {}).get('text', ''))}</div>")
     if a.notice:
         st.caption(md_escape(a.notice))
     if bad:

@@ -23,6 +23,12 @@ def md_escape(text: str) -> str:
     return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def md_literal(text: str) -> str:
+    """A piece of streamed text for Markdown: its punctuation escaped, its spaces and line breaks kept (pieces
+    arrive cut anywhere, so each character is escaped on its own)."""
+    return _PUNCT.sub(r"\\\1", str(text))
+
+
 def html_text(text: str) -> str:
     return html.escape(str(text)).replace("\n", "<br>")
 
@@ -38,7 +44,11 @@ def table_html(rows: list[dict], numeric: tuple[str, ...] = ()) -> str:
         return ""
     columns = list(rows[0])
     head = "".join(f"<th>{html_text(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td{' class=hkai-num' if c in numeric else ''}>{html_text(r[c])}</td>"
-                                    for c in columns) + "</tr>" for r in rows)
+    def cls(c, value) -> str:  # numbers right-aligned; a short cell (a date, a script) on one line
+        names = (["hkai-num"] if c in numeric else []) + (["hkai-short"] if len(str(value)) <= 12 else [])
+        return f" class='{' '.join(names)}'" if names else ""
+
+    body = "".join("<tr>" + "".join(f"<td{cls(c, r[c])}>{html_text(r[c])}</td>" for c in columns) + "</tr>"
+                   for r in rows)
     return f"<div class='hkai-table-wrap'><table class='hkai-table'><thead><tr>{head}</tr></thead>" \
            f"<tbody>{body}</tbody></table></div>"

@@ -13,10 +13,9 @@ import threading
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from hkai.core import i18n
+from hkai.core import i18n, tokens
 from hkai.core.config import Settings, load_settings
 from hkai.core.types import PUBLIC
-from hkai.workspace import tokens
 
 logger = logging.getLogger("hkai.app")
 
@@ -50,13 +49,12 @@ class LibraryLoader:
 
     def _build(self, settings: Settings) -> None:
         # Imported here: the engine's imports (Qdrant, LangChain, jieba) take a second the first page need not wait for.
-        from hkai.library import Library
-        from hkai.store.locks import StoreLockedError
+        from hkai.library import Library, StoreLockedError
 
         try:
             lib = Library(settings)
             lib.ensure_seeds()
-            lib.workspaces.purge_if_due()  # and again at most hourly while the process runs (app.py)
+            lib.purge_if_due()  # and again at most hourly while the process runs (app.py)
             lib.warm()  # the first visitor's question does not pay for jieba's dictionary
             self.lib = lib
         except StoreLockedError as exc:
@@ -140,8 +138,27 @@ def visible_owners() -> list[str]:
 
 
 def presenting() -> bool:
-    """Presentation mode (`?present=1`): large type, no exports, a bar to move between dashboards."""
-    return st.query_params.get("present") == "1"
+    """Presentation mode: large type, no exports, a bar to move between dashboards. Entered by the Present
+    button, `?present=1` or a shared `?slide=` link (with present=1); kept in the session and written into the
+    address on every run, so every key, button and reload keeps it until Esc or Exit (`stop_presenting`)."""
+    if st.query_params.get("present") == "1":
+        st.session_state["app_present"] = True
+    if st.session_state.get("app_present"):
+        if st.query_params.get("present") != "1":
+            st.query_params["present"] = "1"
+        return True
+    return False
+
+
+def start_presenting() -> None:
+    """The Present button's callback."""
+    st.session_state["app_present"] = True
+
+
+def stop_presenting() -> None:
+    st.session_state["app_present"] = False
+    for key in ("present", "slide"):
+        st.query_params.pop(key, None)
 
 
 def link_params(**extra) -> dict:
@@ -150,6 +167,11 @@ def link_params(**extra) -> dict:
     if st.session_state.get("app_ws"):
         params["ws"] = st.session_state["app_ws"]
     return {**params, **{k: v for k, v in extra.items() if v is not None}}
+
+
+def budget(lib):
+    """This visitor's allowance of generated answers (made by the library, kept in the session)."""
+    return st.session_state.setdefault("ask_budget", lib.budget())
 
 
 def answer_mode() -> str:

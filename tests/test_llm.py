@@ -13,9 +13,13 @@ from hkai.answer.prompts import answer_messages
 from hkai.core.config import PROJECT_ROOT, llm_settings
 
 
-def answer_with_llm(lib, question: str, *, model=None, settings=None, **kw):
-    """The library's answer service with this chat model (or these settings), as the page asks it."""
-    return lib.answers.using(model=model, llm=settings).answer(question, generate=True, **kw)
+def answer_with_llm(lib, question: str, *, model=None, settings=None, on_token=None, **kw):
+    """The library with this chat model (or these settings), streamed as the page asks it."""
+    stream = lib.using(model=model, llm=settings).ask_stream(question, generate=True, **kw)
+    for piece in stream:
+        if on_token:
+            on_token(piece)
+    return stream.answer
 
 
 class Finished(GenericFakeChatModel):
@@ -200,12 +204,12 @@ def test_the_answer_service_gives_the_budget_and_the_mode(lexical_library, llm_s
     from hkai.answer.budget import CallBudget
     from hkai.core.config import load_settings
 
-    service = lexical_library.answers.using(llm=load_settings().llm)  # the stub, as the environment names it
+    service = lexical_library.using(llm=load_settings().llm)  # the stub, as the environment names it
     budget = CallBudget(1)
-    first = service.answer("香港的總算力有多少？", budget=budget)
-    second = service.answer("香港的總算力有多少？", budget=budget)
-    offline = service.answer("香港的總算力有多少？", generate=False)
-    blank = service.answer("   ", budget=budget)
+    first = service.ask("香港的總算力有多少？", budget=budget)
+    second = service.ask("香港的總算力有多少？", budget=budget)
+    offline = service.ask("香港的總算力有多少？", generate=False)
+    blank = service.ask("   ", budget=budget)
     assert first.mode == "llm" and second.mode == "extractive" and second.fallback == "limit"
     assert offline.mode == "extractive" and not offline.fallback and not blank.answered
 

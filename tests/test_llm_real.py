@@ -16,10 +16,10 @@ import sys
 
 import pytest
 
+from bench.serving import free_port, start_model_server
 from hkai.answer.budget import CallBudget
 from hkai.core.config import PROJECT_ROOT, llm_settings
 
-from .browser import free_port, spawn, wait_until_up
 from .test_llm import answer_with_llm
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-model"),  # one server per test run
@@ -30,9 +30,7 @@ MAX_TOKENS = "60"  # a cited sentence or two; the CPU model is slow, and a reply
 
 
 def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "OMP_NUM_THREADS": "2"}  # the model writes faster on both cores
-    proc = spawn([sys.executable, "-m", "bench.llm_server", "--port", str(port)], env, f"llm-server-{port}")
-    return wait_until_up(proc, f"http://127.0.0.1:{port}/v1/models", 240, "the model server")
+    return start_model_server(port, f"llm-server-{port}", seconds=240)
 
 
 def settings_for(port: int, model: str = "smollm2", timeout: float = 120):
@@ -88,10 +86,10 @@ def test_a_500_gives_the_extractive_answer(lexical_library, real_model):
 def test_the_session_budget_is_kept_with_a_real_model(lexical_library, real_model):
     port, _ = real_model
     # The server's failing mode: the call is made (and counted) without minutes of generation.
-    service = lexical_library.answers.using(llm=settings_for(port, "smollm2:500"))
+    service = lexical_library.using(llm=settings_for(port, "smollm2:500"))
     budget = CallBudget(1)
-    first = service.answer("香港的總算力有多少？", budget=budget)
-    second = service.answer("香港的總算力有多少？", budget=budget)
+    first = service.ask("香港的總算力有多少？", budget=budget)
+    second = service.ask("香港的總算力有多少？", budget=budget)
     assert first.fallback == "http"  # the server was asked
     assert second.mode == "extractive" and second.fallback == "limit"
 

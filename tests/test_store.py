@@ -8,6 +8,7 @@ import pytest
 from qdrant_client import QdrantClient, models
 from qdrant_client.local import local_collection, payload_filters, sparse_distances
 
+from hkai.core import tokens
 from hkai.core.config import Limits, load_settings
 from hkai.core.types import PUBLIC
 from hkai.index.sparse import BM25SparseEmbeddings
@@ -16,7 +17,6 @@ from hkai.library import Library
 from hkai.store import speedup as qdrant_speedup
 from hkai.store.client import open_client
 from hkai.store.filters import match
-from hkai.workspace import tokens, visitor
 
 from .conftest import SEED_002, seed_paragraphs
 
@@ -171,7 +171,7 @@ def test_every_visitor_together_has_a_budget_too(tmp_path):
         with pytest.raises(LoadError, match="full") as refused:
             lib.add_upload(text("北部都會區"), "c.txt", "ws:c")
         assert refused.value.code == "site_full"
-        said = visitor.upload(lib, text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message
+        said = lib.upload(text("北部都會區"), "c.txt", "ws:c", "zh-Hant").message
         assert said.startswith("未能加入 c.txt：本網站")
         assert lib.remove(first.document.doc_id, "ws:a")
         assert lib.add_upload(text("北部都會區"), "c.txt", "ws:c").status == "added"
@@ -185,9 +185,9 @@ def test_idle_workspaces_are_purged_with_their_documents(fresh_library):
     fresh_library.add_upload("舊工作區的文件。".encode(), "old.txt", old)
     fresh_library.add_upload("新工作區的文件。".encode(), "new.txt", fresh)
     week = 7 * 24 * 3600
-    fresh_library.store.put_meta(f"seen:{old}", {"owner": old, "last_seen": time.time() - week - 60})
-    assert fresh_library.workspaces.purge(dry_run=True) == [old] and fresh_library.documents([old])
-    assert fresh_library.workspaces.purge() == [old]
+    fresh_library.parts.store.put_meta(f"seen:{old}", {"owner": old, "last_seen": time.time() - week - 60})
+    assert fresh_library.parts.workspaces.purge(dry_run=True) == [old] and fresh_library.documents([old])
+    assert fresh_library.parts.workspaces.purge() == [old]
     assert fresh_library.documents([old]) == []
     assert all(h.source != "old.txt" for h in fresh_library.search("舊工作區的文件", owners=[PUBLIC, old]))
     assert [d.source for d in fresh_library.documents([fresh])] == ["new.txt"]
@@ -199,16 +199,16 @@ def test_a_long_running_process_purges_idle_workspaces_at_most_hourly(fresh_libr
     when the last is an hour old, and never two at once."""
     idle = tokens.owner_of(tokens.mint())
     fresh_library.add_upload("閒置工作區的文件。".encode(), "idle.txt", idle)
-    fresh_library.store.put_meta(f"seen:{idle}", {"owner": idle, "last_seen": time.time() - 8 * 24 * 3600})
-    first = fresh_library.workspaces.purge_if_due()
-    assert first is not None and fresh_library.workspaces.purge_if_due() is None  # once per hour
+    fresh_library.parts.store.put_meta(f"seen:{idle}", {"owner": idle, "last_seen": time.time() - 8 * 24 * 3600})
+    first = fresh_library.parts.workspaces.purge_if_due()
+    assert first is not None and fresh_library.parts.workspaces.purge_if_due() is None  # once per hour
     first.join(timeout=60)
     assert fresh_library.documents([idle]) == []
     again = tokens.owner_of(tokens.mint())
     fresh_library.add_upload("又一個閒置工作區。".encode(), "again.txt", again)
-    fresh_library.store.put_meta(f"seen:{again}", {"owner": again, "last_seen": time.time() - 8 * 24 * 3600})
-    assert fresh_library.workspaces.purge_if_due() is None and fresh_library.documents([again])  # not yet due
-    later = fresh_library.workspaces.purge_if_due(every=0.0)
+    fresh_library.parts.store.put_meta(f"seen:{again}", {"owner": again, "last_seen": time.time() - 8 * 24 * 3600})
+    assert fresh_library.parts.workspaces.purge_if_due() is None and fresh_library.documents([again])  # not yet due
+    later = fresh_library.parts.workspaces.purge_if_due(every=0.0)
     later.join(timeout=60)
     assert fresh_library.documents([again]) == []
 

@@ -21,6 +21,7 @@ from ..core.types import Answer, Hit
 from .citations import cut_short, resolve
 from .grounding import check_grounding
 from .prompts import answer_messages, condense_message, translate_message, translate_quote_message
+from .unavailable import LLMUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,6 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel:
                       timeout=settings.timeout, max_retries=0, temperature=0.1, max_tokens=settings.max_tokens)
 
 
-class LLMUnavailable(Exception):
-    """The model gave no usable answer; `code` names why (see i18n llm.reason.*)."""
-
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code, self.detail = code, detail
 
 
 def failure_of(exc: Exception) -> LLMUnavailable:

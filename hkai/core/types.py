@@ -75,12 +75,16 @@ class Answer:
     searched: str = ""  # what retrieval searched when it differs from the question (a follow-up)
     confidence: float = 0.0  # the reader's probability that the quoted sentences answer
     generated: str = ""  # a generated answer that failed its grounding, kept for the reader to open
+    refused: str = ""  # a question not searched: "empty" or "too_long"
+    # The span reader's shortest answer, verbatim from the cited sentence: {"text", "source": n}; None when it
+    # names none (it declines, or the answer is a generated one).
+    span: dict | None = None
 
     def as_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "mode": self.mode,
                 "citations": [c.as_json() for c in self.citations], "grounding": self.grounding,
                 "notice": self.notice, "fallback": self.fallback, "searched": self.searched,
-                "given": self.mode, **({"generated": self.generated} if self.generated else {})}
+                "given": self.mode, "span": self.span, **({"generated": self.generated} if self.generated else {})}
 
 
 @dataclass

@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass
 
 from ..core.amounts import figures_in_sentence
 from ..core.sentences import split_sentences
-from ..core.types import PUBLIC
 
 
 @dataclass
@@ -42,10 +41,6 @@ def extract_figures(text: str, doc_id: str = "", source: str = "") -> list[Figur
     return out
 
 
-def library_figures(lib, owners=(PUBLIC,)) -> list[Figure]:
-    figures = []
-    for record in lib.documents(owners):
-        doc = lib.document(record.doc_id, owners)
-        if doc is not None:
-            figures.extend(extract_figures(doc.clean_text, doc.doc_id, doc.source))
-    return figures
+def figures_of(documents) -> list[Figure]:
+    """Every figure of these documents (None, a document removed meanwhile, is skipped)."""
+    return [f for doc in documents if doc is not None for f in extract_figures(doc.clean_text, doc.doc_id, doc.source)]

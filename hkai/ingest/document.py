@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..core.types import PUBLIC
 from .lines import repair_lines
+from .readable import readable
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Document(DocumentInfo):
 
     def __post_init__(self) -> None:
         if not self.clean_text:
-            self.clean_text = repair_lines(self.text)
+            self.clean_text = readable(repair_lines(self.text))[0]
 
 
 def content_hash(text: str) -> str:

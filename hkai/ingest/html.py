@@ -7,20 +7,21 @@ import logging
 
 from ..core.config import Limits
 from .errors import LoadError
-from .plain import _decode
+from .parsed import Parsed
+from .plain import decode
 from .tables import table_rows
 
 logger = logging.getLogger(__name__)
 
 
-def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[dict]]:
+def parse(data: bytes, name: str, limits: Limits) -> Parsed:
     from bs4 import BeautifulSoup
 
     tags = data.count(b"<")  # BeautifulSoup's tree costs about 1 KB per element: count them first
     if tags > limits.tags:
         raise LoadError(name, f"the HTML file has about {tags:,} tags, over the {limits.tags:,}-tag limit; "
                         "save the page as text or PDF instead", "too_large")
-    markup = _decode(data, name)
+    markup = decode(data, name)
     try:
         soup = BeautifulSoup(markup, "html.parser")
         for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "svg"]):
@@ -44,4 +45,4 @@ def _html_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[d
     except Exception as exc:  # html.parser and deep trees (RecursionError) on hostile markup
         logger.exception("BeautifulSoup failed on %s", name)
         raise LoadError(name, "the HTML file cannot be read", "corrupt") from exc
-    return text, title, tables
+    return Parsed(text, title, tables=tables)

@@ -17,7 +17,7 @@ def seed_manifest() -> dict[str, dict]:
 
 def seed_tables(doc_id: str) -> list[dict]:
     """Table rows of a shipped document whose plain text lost the table's grid
-    (seed 002's model comparison), as `documents.table_rows` gives them for
+    (seed 002's model comparison), as `tables.table_rows` gives them for
     Word and HTML tables: each row's label and its cells with their headers."""
     data = yaml.safe_load((SEEDS_DIR / "dashboard_tables.yaml").read_text(encoding="utf-8"))
     out = []

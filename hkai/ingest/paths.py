@@ -10,7 +10,8 @@ from pathlib import Path
 from ..core.config import PROJECT_ROOT, SEEDS_DIR, Limits
 from .document import Document, doc_id_for
 from .errors import LoadError
-from .loader import SUPPORTED, load_path
+from .formats import BY_SUFFIX
+from .loader import load_path
 from .manifest import seed_manifest, seed_tables
 
 
@@ -31,7 +32,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
-                (files if f.suffix.lower() in SUPPORTED else ignored).append(f)
+                (files if f.suffix.lower() in BY_SUFFIX else ignored).append(f)
         else:
             files.append(p)
     return files, [str(f) for f in ignored]

@@ -11,12 +11,13 @@ import zipfile
 from ..core.config import Limits
 from .errors import LoadError, _check_chars
 from .lines import strip_page_furniture
+from .parsed import Parsed
 
 logger = logging.getLogger(__name__)
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 
 
-def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
+def parse(data: bytes, name: str, limits: Limits) -> Parsed:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PyPdfError
 
@@ -44,4 +45,5 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> tuple[list[str], str]:
     except Exception as exc:  # pypdf raises many kinds on malformed input; none may escape
         logger.exception("pypdf failed on %s", name)
         raise LoadError(name, "the PDF is damaged and cannot be read", "corrupt") from exc
-    return strip_page_furniture(pages), str(title)
+    pages = strip_page_furniture(pages)
+    return Parsed("\n\n".join(pages), str(title), pages=pages)

@@ -4,7 +4,9 @@ words a reader sees.
 
 from __future__ import annotations
 
+from ..core.config import Limits
 from .errors import LoadError
+from .parsed import Parsed
 
 
 def _plausibility(text: str) -> int:
@@ -13,7 +15,7 @@ def _plausibility(text: str) -> int:
     return han - 5 * odd
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str) -> str:
     for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
         try:
             return data.decode(encoding)
@@ -70,3 +72,20 @@ def heading_of(text: str) -> str:
     if len(lines) < 2 or not lines[0] or len(lines[0]) > 80:
         return ""
     return lines[0] if lines[0][-1] not in "。！？.!?；;，,：:" else ""
+
+
+def _text_of(data: bytes, name: str) -> str:
+    text = decode(data, name)
+    if "\x00" in text:
+        raise LoadError(name, "the file holds binary data, not text", "corrupt")
+    return text
+
+
+def parse_text(data: bytes, name: str, limits: Limits) -> Parsed:
+    text = _text_of(data, name)
+    return Parsed(text, heading_of(text))
+
+
+def parse_markdown(data: bytes, name: str, limits: Limits) -> Parsed:
+    text, title = _markdown_text(_text_of(data, name))
+    return Parsed(text, title)

@@ -10,6 +10,7 @@ import zipfile
 
 from ..core.config import Limits
 from .errors import LoadError, _mb
+from .parsed import Parsed
 from .tables import table_rows
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def _check_zip(data: bytes, name: str, limits: Limits) -> None:
                         f"{_mb(limits.xml_bytes)} limit; split it into smaller files", "too_large")
 
 
-def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[dict]]:
+def parse(data: bytes, name: str, limits: Limits) -> Parsed:
     import docx
     from docx.opc.exceptions import OpcError
 
@@ -57,4 +58,4 @@ def _docx_text(data: bytes, name: str, limits: Limits) -> tuple[str, str, list[d
     except Exception as exc:  # lxml and python-docx raise many kinds on malformed parts
         logger.exception("python-docx failed on %s", name)
         raise LoadError(name, "the Word file is damaged and cannot be read", "corrupt") from exc
-    return "\n\n".join(parts), title, tables
+    return Parsed("\n\n".join(parts), title, tables=tables)

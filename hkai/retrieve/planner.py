@@ -36,7 +36,7 @@ class QueryPlan:
     expansions: list[str] = field(default_factory=list)  # chinese terms added by the glossary
     names: list[str] = field(default_factory=list)  # terms of proper names in an English question (weigh more)
     # What the question asks about, each with the ways a passage may say it (an
-    # English phrase or its Chinese terms): what `coverage` counts.
+    # English phrase or its Chinese terms).
     concepts: list[list[str]] = field(default_factory=list)
 
     def named(self) -> list[list[str]]:
@@ -65,8 +65,13 @@ def plan_query(question: str) -> QueryPlan:
         checked = [t for g in groups for t in g[1:] if t not in zh]  # terms only checked for
         salient = list(dict.fromkeys(latin + zh + checked))
         capitalised = {w.lower().strip(".-") for w in re.findall(r"(?<=\s)[A-Z][\w.\-]*", question)}
-        names += [w for w in latin if w in capitalised]
-        concepts = _unique([*groups, *([w] for w in latin)])
+        # Capitalised words in a row that the glossary does not know are one name ("Wenxin Yiyan"), matched
+        # whole (a romanised Chinese name by its readings: `answer.glosses.says_by_pinyin`).
+        runs = [r.lower() for r in re.findall(r"(?<=\s)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)+", question)]
+        runs = [r for r in runs if all(w in latin for w in r.split())]
+        in_runs = {w for r in runs for w in r.split()}
+        names += runs + [w for w in latin if w in capitalised and w not in in_runs]
+        concepts = _unique([*groups, *([r] for r in runs), *([w] for w in latin if w not in in_runs)])
         return QueryPlan(question, script, query_terms, salient, zh, names, concepts)
     words = [w for w in segmenter().lcut(folded, HMM=False) if w.strip() and re.search(r"\w", w)]
     salient = [w for w in dict.fromkeys(words) if w not in ZH_QUESTION_WORDS and (len(w) > 1 or w.isdigit())]

@@ -1,9 +1,8 @@
 """Questions to ranked passages.
 
 A question is folded like the index, expanded with the bilingual glossary when
-it is in English, and sent to Qdrant as one hybrid query. `coverage` measures
-how much of the question a passage actually contains, which the answerer uses
-to say "the documents do not answer" instead of guessing.
+it is in English, and sent to Qdrant as one hybrid query (fused there, by the
+per-language policy of `fusion`). Whether a passage answers is the reader's to say (`answer`).
 """
 
 from __future__ import annotations
