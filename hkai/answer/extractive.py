@@ -30,8 +30,8 @@ from ..core.types import Answer, Citation, Hit
 from ..retrieve.planner import QueryPlan, plan_query
 from .asks import asks, asks_change
 from .derived import Derivation, derive, operation, states_share
+from .glosses import english_name, says_by_pinyin
 from .grounding import check_grounding
-from .matching import says
 from .reader import mode_of, score
 from .reference import floor, reference_vectors
 from .signals import (
@@ -41,8 +41,10 @@ from .signals import (
     candidates,
     folded_quotes,
     measure,
+    measure_spans,
     question_terms,
     question_words,
+    unnamed_share,
     widen,
 )
 
@@ -122,8 +124,9 @@ class Ranked:
 
 def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None, *,
          own: QueryPlan | None = None, previous: QueryPlan | None = None, dense=None,
-         tables: dict[str, list[tuple[int, str, str]]] | None = None) -> Ranked:
-    """The candidate sentences (and table cells) of the hits, scored by the reader."""
+         tables: dict[str, list[tuple[int, str, str]]] | None = None, spans=None) -> Ranked:
+    """The candidate sentences (and table cells) of the hits, scored by the reader; `spans`
+    (`span.pool.Spans`) adds the trained span reader's answer in each sentence."""
     passages = [widen(h, r, (doc_texts or {}).get(h.doc_id), AROUND if r < AROUND_HITS else 0)
                 for r, h in enumerate(hits)]
     pool = candidates(passages, tables)
@@ -132,28 +135,108 @@ def rank(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, s
     asked = own or plan
     measure(question, kind, pool, question_terms(asked, previous), q_vector, vectors,
             question_words(asked, previous), q_floor, asked.named())
-    weights, answers = score(pool, mode_of(vectors is not None, (own or plan).script, across(pool)))
+    mode = mode_of(vectors is not None, (own or plan).script, across(pool))
+    weights, answers = score(pool, mode)
+    if spans is not None and (read := spans.read(question, pool)) is not None:
+        # The span reader reads the sentences the reader without it ranks best (and those around them); its
+        # scores join, and the reader with them decides.
+        measure_spans(pool, read)
+        weights, answers = score(pool, mode + "-span")
     return Ranked(sorted(pool, key=lambda c: -c.p), answers, weights.threshold, weights.second, weights.third)
 
 
-def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPlan, kind: str, lang: str) -> str:
+def named_span(c: Candidate, sure: bool, plan: QueryPlan) -> str | None:
+    """The span reader's answer in the first chosen sentence, verbatim, or None (not sure, the sentence
+    was not read, its reader scores "no answer" above it (across languages: unless it is a figure or a
+    date), or the span only repeats what the question names). Whether the library answers at all is the
+    sentence reader's to say, the span reader's score among its signals; once it answers, the span is the
+    shortest answer in the sentence it quotes."""
+    if not sure or c.span is None:
+        return None
+    start, end = c.span
+    for *_, raw in figures_in_sentence(c.quote):  # a figure the span cuts ("120 million" of HK$120 million) is whole
+        at = c.quote.find(raw)
+        if at >= 0 and at < end and at + len(raw) > start:
+            start, end = min(start, at), max(end, at + len(raw))
+    text = c.quote[start:end].strip(" ，,。、；;：:")
+    if not text or _echoes(text, plan):
+        return None
+    # The span reader must itself think the sentence answers; across languages, where its no-answer score is
+    # the weaker signal (docs/benchmarks.md), a figure or date it reads stands on the sentence reader's odds
+    # (it is rendered for the asker and checked by value against the quote).
+    if c.named.get("span", 0.0) > 0:
+        return text
+    across_languages = (plan.script == "en") != (c.passage.hit.script == "en")
+    return text if across_languages and kind_of(text) else None
+
+
+def _echoes(span: str, plan: QueryPlan) -> bool:
+    """A span the question already says ("What is HKChat?" read as "HKChat") tells the reader nothing: it is
+    in the question's words, or it is one of the things the question names, said another way (its glossary
+    wording, or its pinyin)."""
+    folded = to_simplified(span.lower())
+    if folded in to_simplified(plan.question.lower()):
+        return True
+    def spells_only(w: str) -> bool:  # the span is the name by its readings and nothing more
+        return says_by_pinyin(span, w) and not says_by_pinyin(span[1:], w) and not says_by_pinyin(span[:-1], w)
+    return any(to_simplified(w.lower()) == folded or (w.isascii() and spells_only(w))
+               for wordings in plan.named() for w in wordings)
+
+
+def kind_of(span: str | None) -> str:
+    """A span that is a figure or a date is rendered as one (the question need not have asked "how much")."""
+    if not span:
+        return ""
+    return "number" if figures_in_sentence(span) else "date" if dates_in(span) else ""
+
+
+def _span_line(span: str | None, c: Candidate, numbers: dict[int, int], lang: str) -> str:
+    """"In the sources: 陳德霖 [1]." (with an English name beside a Chinese one where the glossary or
+    CC-CEDICT has one, for an English reader); the span in the asker's Chinese script."""
+    if not span:
+        return ""
+    shown = span
+    if lang != "en" and contains_cjk(span):
+        shown = to_script(span, lang)
+    elif lang == "en" and contains_cjk(span) and (english := english_name(span)):
+        shown = f"{span} ({english})"
+    return i18n.t("answer.figures", lang, figures=f"{shown} [{numbers[id(c.passage)]}]")
+
+
+def names_all(c: Candidate, plan: QueryPlan) -> bool:
+    """Whether a sentence, with the sentence before it (which a "the fund" or "it" refers back to), says
+    everything the question names, in some language: the name, another wording of its concept, its English
+    words through CC-CEDICT or the glossary, or its pinyin (`signals.unnamed_share`)."""
+    names = plan.named()
+    if not names:
+        return True
+    p = c.passage
+    before = p.text[p.spans[c.index - 1][0]:p.spans[c.index - 1][1]] if c.index > 0 and not c.cell else ""
+    return unnamed_share(names, before + " " + c.quote) == 0
+
+
+def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPlan, kind: str, lang: str,
+                 span: str | None = None) -> str:
     """The figure (or date) nearest after the question's own terms (a
     follow-up's, not its earlier question's) in the first quoted sentence that
     names what the question names, rendered for the asker, with its citation;
     none when no quoted sentence names it (a figure from a sentence about
     something else is no answer)."""
-    def names_all(c: Candidate) -> bool:  # said in some language: the name, or another wording of its concept
-        text = to_simplified(c.quote.lower())
-        return all(any(says(text, w.lower()) for w in wordings) for wordings in plan.named())
-
-    c = next((c for c in chosen if names_all(c)), None)  # the first quoted sentence that names what is asked
+    c = next((c for c in chosen if names_all(c, plan)), None)  # the first quoted sentence that names what is asked
     if c is None:
         return ""
     text = to_simplified(c.quote.lower())  # folded like the terms, character for character
     anchors = [m.end() for t in plan.salient for m in re.finditer(re.escape(t), text)] or [0]
 
-    def distance(at: int) -> int:
-        return min(at - a if at >= a else 3 * (a - at) for a in anchors)
+    # The reader's span in the sentence picks its figure where it read the question in the sentence's own
+    # language (its span F1 there is measured higher: docs/benchmarks.md); across languages the figure
+    # nearest the question's terms, which its own words find.
+    same = (plan.script == "en") == (c.passage.hit.script == "en")
+    where = c.quote.find(span) if span and c is chosen[0] and same else -1
+    inside = range(where, where + len(span)) if where >= 0 else range(0)
+
+    def distance(at: int) -> int:  # a figure inside the span first, then the nearest after the question's terms
+        return -20_000 if at in inside else min(at - a if at >= a else 3 * (a - at) for a in anchors)
 
     asked = fold(plan.question)
 
@@ -200,14 +283,15 @@ def _lines(chosen: list[Candidate]) -> list[tuple[str, Candidate]]:
 def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts: dict[str, str] | None = None,
                       *, own: QueryPlan | None = None, previous: QueryPlan | None = None, dense=None,
                       max_sentences: int = 3, points: int = 0, page_starts: dict[str, list[int]] | None = None,
-                      tables: dict[str, list[tuple[int, str, str]]] | None = None) -> Answer:
+                      tables: dict[str, list[tuple[int, str, str]]] | None = None, spans=None) -> Answer:
     """The sentences of the retrieved passages that answer the question, or
     one sentence saying the documents do not. `own` is the question's own plan
     when `plan` also carries a follow-up's earlier question (`previous`);
     `points`: that many sentences, one per point, for "Summarise … in three
     points"; `page_starts` (a PDF's pages in its text) lets each citation name its pages."""
     lang = plan.script
-    ranked = rank(question, plan, hits, doc_texts, own=own, previous=previous, dense=dense, tables=tables)
+    ranked = rank(question, plan, hits, doc_texts, own=own, previous=previous, dense=dense, tables=tables,
+                  spans=spans)
     chosen = ranked.points(points) if points else ranked.chosen(max_sentences)
     if not chosen:
         return not_found(question, lang)
@@ -221,7 +305,9 @@ def extractive_answer(question: str, plan: QueryPlan, hits: list[Hit], doc_texts
             return Answer(question, i18n.t("answer.not_derived", lang), "extractive", [], lang, answered=False)
         chosen = derivation.sources
     answer = compose(question, lang, plan, chosen, kind, page_starts, derivation, numbered=bool(points), own=own,
-                     sure=ranked.answers >= SURE)
+                     # Sure only of sentences that say what the question names: of a name no quoted sentence
+                     # says ("Tencent" in none), the passage may be near the topic without answering.
+                     sure=ranked.answers >= SURE and any(names_all(c, own or plan) for c in chosen))
     answer.confidence = ranked.answers
     return answer
 
@@ -253,12 +339,17 @@ def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], 
 
     lines, converted = [], False
     asker = "en" if lang == "en" else "zh"
+    span = named_span(chosen[0], sure, own or plan) if not numbered and derivation is None else None
     if derivation is not None:
         lines.append(i18n.t("answer.derived", lang, sum=derivation.text, n=numbers[id(chosen[0].passage)]))
     elif {"en" if c.passage.hit.script == "en" else "zh" for c in chosen} != {asker}:
         other = "chinese" if asker == "en" else "english"
-        lines.append(_figure_line(chosen, numbers, own or plan, kind, lang)
+        lines.append(_figure_line(chosen, numbers, own or plan, kind or kind_of(span), lang, span)
+                     or _span_line(span, chosen[0], numbers, lang)
                      or i18n.t(f"answer.in_{other}" + ("" if sure else "_unsure"), lang))
+    elif span is not None:  # the answer itself first, then the sentence it stands in
+        lines.append(_figure_line(chosen, numbers, own or plan, kind or kind_of(span), lang, span)
+                     or _span_line(span, chosen[0], numbers, lang))
     for i, (quote, c) in enumerate(chosen_lines := (_lines(chosen) if not numbered else [(c.quote, c) for c in chosen])):
         shown = quote
         if asker == "zh" and c.passage.hit.script in ("zh-Hant", "zh-Hans") and c.passage.hit.script != lang:
@@ -267,7 +358,8 @@ def compose(question: str, lang: str, plan: QueryPlan, chosen: list[Candidate], 
         lines.append(f"{f'{i + 1}. ' if numbered and len(chosen_lines) > 1 else ''}{shown} [{numbers[id(c.passage)]}]")
     body = "\n\n".join(lines)
     answer = Answer(question, body, "extractive", citations, lang,
-                    notice=i18n.t("answer.converted", lang) if converted else "")
+                    notice=i18n.t("answer.converted", lang) if converted else "",
+                    span={"text": span, "source": numbers[id(chosen[0].passage)]} if span else None)
     checked = body.replace(derivation.result, " ") if derivation else body  # the result is arithmetic, not a quote
     answer.grounding = check_grounding(checked, [c.text for c in citations], given=len(citations))
     if derivation:

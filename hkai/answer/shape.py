@@ -38,12 +38,26 @@ class Shape:
     sides: list[str] = field(default_factory=list)
 
 
+_EN_TOPIC = re.compile(r"^(?P<topic>.+?\s(?:of|for|at|in|by|from))\s+(?P<side>\S.*)$", re.I)
+_ZH_TOPIC = re.compile(r"^(?P<side>[^的]+?)(?P<topic>的.+)$")
+
+
+def _sides(a: str, b: str) -> list[str]:
+    """Both sides with the topic they share: "the share price moves of Alibaba and Baidu" compares the share
+    price moves of each; "阿里巴巴和百度的股價" the share price of each (the topic is said once, on one side)."""
+    if (m := _EN_TOPIC.match(a)) and len(b.split()) <= 3 and not _EN_TOPIC.match(b):
+        return [a, f"{m.group('topic')} {b}"]
+    if (m := _ZH_TOPIC.match(b)) and "的" not in a and len(a) <= 8:
+        return [a + m.group("topic"), b]
+    return [a, b]
+
+
 def shape_of(question: str) -> Shape:
     for pattern in _COMPARE:
         if m := pattern.search(question):
             a, b = m.group("a").strip(" ,，"), m.group("b").strip(" ,，?？")
             if a and b:
-                return Shape("sides", 2, question, [a, b])
+                return Shape("sides", 2, question, _sides(a, b))
     if _SUMMARISE.search(question):
         m = _COUNT.search(question)
         n = 3

@@ -30,13 +30,18 @@ from ..index.sparse import terms
 from ..ingest.lines import page_span
 from ..retrieve.planner import EN_STOPWORDS, ZH_QUESTION_WORDS, QueryPlan
 from .asks import carries
-from .glosses import english_words, question_groups, says_in_english
+from .glosses import english_words, question_groups, says_by_pinyin, says_in_english
 from .matching import says
 
+# The reader's features, by name: `measure` computes each candidate's as a dict, the fitted weights are stored by
+# name (hkai/data/reader.json), and this order is only how they are stacked. A new feature is its name here and
+# its value in `measure` (then `python -m bench.fit_answers`).
 FEATURES = ("bias", "lex", "lex_gap", "lex_passage", "lex_prev", "lex_next", "lex_max", "chars", "run", "run_gap",
             "words", "words_gap", "focus", "focus_gap", "anchor_left", "anchor_right",
-            "dense", "dense_gap", "dense_max", "dense_around", "rank", "score_rel", "kind_yes", "kind_no", "cross", "english", "cross_dense",
-            "cross_lex", "length", "gloss", "gloss_gap", "gloss_max", "unnamed", "unnamed_min", "unnamed_here")
+            "dense", "dense_gap", "dense_max", "dense_around", "rank", "score_rel", "kind_yes", "kind_no", "cross",
+            "english", "cross_dense", "cross_lex", "length", "gloss", "gloss_gap", "gloss_max", "unnamed",
+            "unnamed_min", "unnamed_here", "span", "span_gap", "span_max", "span_none", "cross_span")
+SPAN_FEATURES = tuple(f for f in FEATURES if "span" in f)  # zero without the span reader (`reader.mode_of`)
 _NOT_ASKED = {t for w in ZH_QUESTION_WORDS for t in terms(w)} | EN_STOPWORDS
 
 
@@ -80,9 +85,11 @@ class Candidate:
     index: int  # the sentence's place in its passage
     sentence: str  # the source sentence
     quote: str  # its quotable part
-    features: np.ndarray = field(repr=False, default=None)
+    features: np.ndarray = field(repr=False, default=None)  # `named`, stacked in FEATURES order
     p: float = 0.0  # the reader's probability that it answers
     cell: bool = False  # a table cell (quoted with its row and column), not a sentence
+    named: dict[str, float] = field(repr=False, default_factory=dict)
+    span: tuple[int, int] | None = None  # the span reader's answer in `quote` (characters), if it read the sentence
 
     @property
     def at(self) -> int:
@@ -174,7 +181,7 @@ def term_set(text: str) -> frozenset[str]:
 def candidates(passages: list[Passage], tables: dict[str, list[tuple[int, str, str]]] | None = None
                ) -> list[Candidate]:
     """Every quotable sentence of the passages, and every table cell in them
-    (`tables`: a document's `sentences.table_quotes`), each once."""
+    (`tables`: a document's `index.quotes.table_quotes`), each once."""
     seen, out = set(), []
     for p in passages:
         for i, (a, b) in enumerate(p.spans):
@@ -219,15 +226,17 @@ def gloss_shares(question: str, pool: list[Candidate]) -> list[float]:
     return [sum(w for g, w in zip(groups, idf) if g & b) / total for b in bags]
 
 
-def _unnamed(names: list[list[str]], text: str) -> float:
+def unnamed_share(names: list[list[str]], text: str) -> float:
     """The share of the names (each with its wordings) that a text never says, in any script (an English
-    wording as a whole word: "AI" is not said by "said") or, through `glosses`, in English words."""
+    wording as a whole word: "AI" is not said by "said"), through `glosses` in English words, or a romanised
+    Chinese name by its readings ("Tongyi Qianwen": 通義千問)."""
     folded, english = fold(text), says_in_english(text)
     missing = 0
     for wordings in names:
         said = any(says(folded, fold(w)) for w in wordings)
         latin = [english_words(w) for w in wordings if w.isascii()]
-        missing += not (said or any(e and e <= english for e in latin))
+        said = said or any(e and e <= english for e in latin)
+        missing += not (said or any(says_by_pinyin(text, w) for w in wordings if w.isascii()))
     return missing / len(names)
 
 
@@ -241,18 +250,19 @@ def unnamed_shares(names: list[list[str]], pool: list[Candidate]) -> tuple[list[
     seen: dict[int, float] = {}
     for c in pool:
         if id(c.passage) not in seen:
-            seen[id(c.passage)] = _unnamed(names, c.passage.text + " " + c.passage.hit.title)
-    return [seen[id(c.passage)] for c in pool], [_unnamed(names, c.quote) for c in pool]
+            seen[id(c.passage)] = unnamed_share(names, c.passage.text + " " + c.passage.hit.title)
+    return [seen[id(c.passage)] for c in pool], [unnamed_share(names, c.quote) for c in pool]
 
 
 def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, float],
             q_vector: np.ndarray | None, vectors: list | None, q_words: dict[str, float] | None = None,
-            floor: float = 0.0, names: list[list[str]] | None = None) -> None:
-    """Fill in every candidate's features (in FEATURES order). `q_words`: the
+            floor: float = 0.0, names: list[list[str]] | None = None, spans: list | None = None) -> None:
+    """Fill in every candidate's features (`named`, and stacked as `features`). `q_words`: the
     question's salient words (folded), each with its weight; `names`: the
     question's names, each with its wordings; `floor`: the
     question's similarity to text at large (`reference.floor`), which the
-    model's similarities are read above."""
+    model's similarities are read above; `spans`: the span reader's best span
+    in each candidate (`span.reader.Span`, None where it did not read it)."""
     if not pool:
         return
     q_words = q_words or {}
@@ -308,19 +318,49 @@ def measure(question: str, kind: str, pool: list[Candidate], q_terms: dict[str, 
     min_unnamed = min(unnamed)
     left, right = anchors(question)
     cores = [_core(c.quote) for c in pool]
-    for c, lx, dn, run, terms_of, wd, fc, core, gl, un, here in zip(pool, lexes, dense, runs, sets, words, focus,
-                                                                    cores, glossed, unnamed, unnamed_here):
+    for c, lx, dn, run, terms_of, wd, fc, core, gl, un, here in zip(
+            pool, lexes, dense, runs, sets, words, focus, cores, glossed, unnamed, unnamed_here):
         has = carries(c.quote, kind) if kind else None
         cross = float(_language(c.quote) != asker)
-        c.features = np.array([
-            1.0, lx, lx - max_lex, passage_lex[id(c.passage)], lex_at(c, c.index - 1), lex_at(c, c.index + 1),
-            max_lex, sum(v for t, v in chars.items() if t in terms_of) / char_total, run, run - max_run,
-            wd, wd - max_words, fc, fc - max_focus, _anchor_share(left, core, True), _anchor_share(right, core, False),
-            dn, dn - max_dense, max_dense,
-            max(by_place.get((id(c.passage), c.index - 1), -floor), by_place.get((id(c.passage), c.index + 1), -floor)),
-            1.0 / (1 + c.passage.rank), c.passage.hit.score / top_score,
-            float(has is True), float(has is False), cross, float(asker == "en" and not cross), cross * dn, cross * lx,
-            math.log1p(len(c.quote)) / 5, gl, gl - max_gloss, max_gloss, un, min_unnamed, here])
+        c.named = {
+            "bias": 1.0, "lex": lx, "lex_gap": lx - max_lex, "lex_passage": passage_lex[id(c.passage)],
+            "lex_prev": lex_at(c, c.index - 1), "lex_next": lex_at(c, c.index + 1), "lex_max": max_lex,
+            "chars": sum(v for t, v in chars.items() if t in terms_of) / char_total, "run": run, "run_gap": run - max_run,
+            "words": wd, "words_gap": wd - max_words, "focus": fc, "focus_gap": fc - max_focus,
+            "anchor_left": _anchor_share(left, core, True), "anchor_right": _anchor_share(right, core, False),
+            "dense": dn, "dense_gap": dn - max_dense, "dense_max": max_dense,
+            "dense_around": max(by_place.get((id(c.passage), c.index - 1), -floor),
+                                by_place.get((id(c.passage), c.index + 1), -floor)),
+            "rank": 1.0 / (1 + c.passage.rank), "score_rel": c.passage.hit.score / top_score,
+            "kind_yes": float(has is True), "kind_no": float(has is False), "cross": cross,
+            "english": float(asker == "en" and not cross), "cross_dense": cross * dn, "cross_lex": cross * lx,
+            "length": math.log1p(len(c.quote)) / 5, "gloss": gl, "gloss_gap": gl - max_gloss, "gloss_max": max_gloss,
+            "unnamed": un, "unnamed_min": min_unnamed, "unnamed_here": here}
+    measure_spans(pool, spans)
+
+
+def measure_spans(pool: list[Candidate], spans: list | None) -> None:
+    """The span reader's features (and every candidate's stacked features): its best span in the sentence
+    against the window's "no answer" (logits, scaled), how far below the question's best, the best itself
+    (whether the library answers at all), whether the sentence was read at all."""
+    read = [span_value(s) for s in (spans or [None] * len(pool))]
+    best = max((v for v in read if v is not None), default=SPAN_FLOOR)
+    for c, s, v in zip(pool, spans or [None] * len(pool), read):
+        span = SPAN_FLOOR if v is None else v
+        c.span = (s.start, s.end) if s is not None else None
+        c.named.update({"span": span, "span_gap": span - best, "span_max": best, "span_none": float(v is None),
+                        "cross_span": c.named["cross"] * span})
+        c.features = np.array([c.named[f] for f in FEATURES])
+
+
+SPAN_SCALE, SPAN_FLOOR = 10.0, -1.5  # logits / 10, clipped; a sentence the reader did not read counts as its floor
+
+
+def span_value(span) -> float | None:
+    """A span's score (start + end logits above the window's no-answer score) as a feature."""
+    if span is None:
+        return None
+    return float(np.clip(span.score / SPAN_SCALE, SPAN_FLOOR, 1.5))
 
 
 def across(pool: list[Candidate]) -> bool:

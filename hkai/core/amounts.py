@@ -56,6 +56,14 @@ _COUNT_BEFORE = re.compile(
     + _NUM + r"\s?(?P<scale>萬|万|億|亿|million|billion)?\s?(?:次|個|个|名|人)?", re.I)
 
 
+# Any English count: a number, up to three words that describe, and the plural noun it counts ("12 local AI
+# start-ups", "40 new data scientists"); a year, a percentage or an amount is none (matched before, or refused).
+_COUNT_EN = re.compile(r"(?<![\w$.,])(?P<n>\d{1,3}(?:,\d{3})*|\d+)(?:\s(?P<scale>million|billion|thousand))?"
+                       r"\s(?P<what>(?:[A-Za-z][\w-]*\s){0,3}?[a-z][a-z-]*[a-rt-z]s)\b")
+_NOT_COUNTED = {"years", "months", "days", "weeks", "hours", "minutes", "seconds", "times", "percent", "dollars",
+                "cents", "yuan", "points", "pflops", "eflops", "tflops", "hectares", "metres", "meters", "kilometres",
+                "kilometers", "miles", "decades", "centuries", "others", "ones", "is", "was", "has", "does"}
+
 _CURRENCY = {"港元": "HKD", "港幣": "HKD", "港币": "HKD", "hk$": "HKD", "hkd": "HKD", "hk dollar": "HKD",
              "hk dollars": "HKD", "hong kong dollar": "HKD", "hong kong dollars": "HKD",
              "美元": "USD", "us$": "USD", "usd": "USD", "us dollar": "USD", "us dollars": "USD",
@@ -110,6 +118,11 @@ def figures_in_sentence(sentence: str) -> list[tuple[str, float, str, str, str]]
         if free(m):
             value = _number(m.group(2)) * _SCALE[(m.group("scale") or "").lower()]
             add(m, "count", value, m.group("what"), "")
+    for m in _COUNT_EN.finditer(sentence):
+        head = m.group("what").split()[-1].lower()
+        year = len(m.group("n")) == 4 and m.group("n")[:2] in ("19", "20")
+        if free(m) and head not in _NOT_COUNTED and not year:
+            add(m, "count", _number(m.group("n")) * _SCALE[(m.group("scale") or "").lower()], head, "")
     order = {raw: i for i, (_, _, _, _, raw) in enumerate(found)}
     return sorted(found, key=lambda f: (sentence.find(f[4]), order[f[4]]))  # in reading order
 

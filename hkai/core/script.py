@@ -131,3 +131,9 @@ def fold(text: str) -> str:
 
 def contains_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
+
+
+def answer_language(question: str, reader: str = "en") -> str:
+    """The language an answer is given in: the question's own script; the reader's (the page's language)
+    for a question with no words to tell by (empty, or only digits and signs)."""
+    return detect_script(question) if any(c.isalpha() for c in question) else reader

@@ -24,6 +24,7 @@ _EN_SENTENCE_BREAK = re.compile(f"(?<=[a-z0-9%)][.])\\s+(?=[A-Z])|(?<=[a-z%)][.]
 
 
 FOOTNOTE_MARKERS = re.compile(r"(?:\s*\[\d+\])+\s*$")
+FOOTNOTE = re.compile(r"\s?\[\d{1,3}\](?!\()")  # a source's footnote marker anywhere ("支柱 [4] -"), not a link
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
