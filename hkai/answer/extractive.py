@@ -156,7 +156,7 @@ def named_span(c: Candidate, sure: bool, plan: QueryPlan) -> str | None:
     start, end = c.span
     for *_, raw in figures_in_sentence(c.quote):  # a figure the span cuts ("120 million" of HK$120 million) is whole
         at = c.quote.find(raw)
-        if at >= 0 and at < end and at + len(raw) > start:
+        if 0 <= at < end and at + len(raw) > start:
             start, end = min(start, at), max(end, at + len(raw))
     text = c.quote[start:end].strip(" ，,。、；;：:")
     if not text or _echoes(text, plan):
@@ -166,8 +166,12 @@ def named_span(c: Candidate, sure: bool, plan: QueryPlan) -> str | None:
     # (it is rendered for the asker and checked by value against the quote).
     if c.named.get("span", 0.0) > 0:
         return text
-    across_languages = (plan.script == "en") != (c.passage.hit.script == "en")
-    return text if across_languages and kind_of(text) else None
+    return text if not _same_language(plan, c) and kind_of(text) else None
+
+
+def _same_language(plan: QueryPlan, c: Candidate) -> bool:
+    """Whether the question and the candidate's passage are both English or both Chinese."""
+    return (plan.script == "en") == (c.passage.hit.script == "en")
 
 
 def _echoes(span: str, plan: QueryPlan) -> bool:
@@ -231,8 +235,7 @@ def _figure_line(chosen: list[Candidate], numbers: dict[int, int], plan: QueryPl
     # The reader's span in the sentence picks its figure where it read the question in the sentence's own
     # language (its span F1 there is measured higher: docs/benchmarks.md); across languages the figure
     # nearest the question's terms, which its own words find.
-    same = (plan.script == "en") == (c.passage.hit.script == "en")
-    where = c.quote.find(span) if span and c is chosen[0] and same else -1
+    where = c.quote.find(span) if span and c is chosen[0] and _same_language(plan, c) else -1
     inside = range(where, where + len(span)) if where >= 0 else range(0)
 
     def distance(at: int) -> int:  # a figure inside the span first, then the nearest after the question's terms

@@ -56,9 +56,8 @@ class Spans:
                 if span is not None:
                     found[(id(p), a + x)] = Span(a + span.start, a + span.end, span.score, span.null)
         in_cells = self._cells(reader, question, pool)
-        return [in_cells.get(id(c)) if c.cell else _in_quote(c, found.get((id(c.passage), c.passage.spans[c.index][0])))
-                for c in pool]
-
+        return [in_cells.get(id(c)) if c.cell
+                else _in_quote(c, found.get((id(c.passage), c.passage.spans[c.index][0]))) for c in pool]
 
     @staticmethod
     def _cells(reader: SpanReader, question: str, pool: list[Candidate]) -> dict[int, Span]:
