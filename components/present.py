@@ -47,34 +47,43 @@ CSS = """<style>
 </style>"""
 
 # Keys move between slides by pressing the bar's own buttons, so the visitor's session (and workspace) stays.
-# Presses are taken one at a time: a press waits until the one before it has moved the slide (the counter shows
-# another slide) and the page has finished running, so that no press lands on a bar the next run replaces (a
-# click on a button that is being redrawn, or on the page being left, is lost), however fast the keys come.
+# A press waits until the bar is settled, then presses; the next waits until that press has moved the slide.
+# Settled: the counter is the current run's (Streamlit marks an element stale, data-stale, until the run redraws
+# it) and shows the slide the address names. The two can disagree between runs: a move to another page sets the
+# address (st.switch_page) before the new page runs, and meanwhile the old page's bar is not stale. Its buttons
+# still carry the slides of that page: a press on one would ask for the slide already shown, and be lost.
 KEYS = """<script>
 (() => {
   const win = window.parent, doc = win.document;
   if (win.__hkaiPresentKeys) return;
   win.__hkaiPresentKeys = true;
   const queue = [];
-  let sent = null;  // the counter's text when the last press was sent, and when
-  const counter = () => { const c = doc.querySelector('.hkai-counter'); return c ? c.textContent : null; };
-  const running = () => doc.querySelector('[data-testid=stStatusWidget]') !== null;
+  let sent = null;  // the slide shown when the last press was sent, and when
+  let since = 0;  // when the press at the head of the queue began to wait
+  const live = (el) => el !== null && el.closest('[data-stale=true]') === null;
+  const settled = () => {  // the slide the bar shows, once it is settled; else null
+    const c = doc.querySelector('.hkai-counter');
+    if (!live(c) || doc.querySelector('[data-testid=stStatusWidget]') !== null) return null;
+    const asked = new URLSearchParams(win.location.search).get('slide');
+    return asked === null || asked === c.dataset.slide ? c.dataset.slide : null;
+  };
   const pump = () => {
     if (!queue.length) return;
-    if (sent && counter() !== sent.text) { sent = null; queue.since = Date.now(); }  // the last press moved
-    const since = sent ? sent.at : queue.since;
-    if (Date.now() - since < 30000 && (sent || running() || counter() === null)) {
+    const now = settled();
+    if (sent && now !== null && now !== sent.slide) { sent = null; since = Date.now(); }  // the last press moved
+    if (Date.now() - (sent ? sent.at : since) < 30000 && (sent || now === null)) {
       setTimeout(pump, 80);
       return;
     }
     const selector = queue.shift();
-    const el = doc.querySelector(selector);
+    const el = [...doc.querySelectorAll(selector)].find(live) || null;
     sent = null;
     if (el && !el.disabled) {
-      sent = {text: counter(), at: Date.now()};
+      sent = {slide: now, at: Date.now()};
       if (doc.activeElement) doc.activeElement.blur();
       el.click();
     }
+    since = Date.now();
     if (queue.length) setTimeout(pump, 80);
   };
   doc.addEventListener('keydown', (e) => {
@@ -87,7 +96,7 @@ KEYS = """<script>
     if (!selector || !doc.querySelector('.hkai-counter')) return;  // not presenting (any more)
     e.preventDefault();
     queue.push(selector);
-    if (queue.length === 1) { queue.since = Date.now(); pump(); }
+    if (queue.length === 1) { since = Date.now(); pump(); }
   }, true);
 })();
 </script>"""
@@ -141,6 +150,8 @@ def show(page_key: str, pages: dict) -> None:
     if asked is not None and slides[asked].page != page_key:  # a shared ?slide= link of another page: go there
         st.switch_page(pages[slides[asked].page], query_params=link_params(present="1", slide=str(asked)))
     n = current(slides, page_key, st.query_params.get("slide"))
+    if st.query_params.get("slide") not in (None, str(n)):  # a slide out of range: the address names the one shown
+        st.query_params["slide"] = str(n)
     _bar(slides, n, pages, page_key)
     slide = slides[n]
     st.html(f"<div class='hkai-slide-title'>{html_text(t(slide.title_key))}</div>")
@@ -173,7 +184,7 @@ def _bar(slides: list[Slide], n: int, pages: dict, page_key: str) -> None:
         st.button(t("present.previous"), icon=":material/arrow_back:", disabled=n == 0, width="stretch",
                   on_click=_go, args=(n - 1,))
     k, of = position(slides, n)
-    here.html(f"<div class='hkai-counter'>{html_text(t(f'nav.{page_key}'))} · {k} / {of} "
+    here.html(f"<div class='hkai-counter' data-slide='{n}'>{html_text(t(f'nav.{page_key}'))} · {k} / {of} "
               f"<span style='color:#424a53'>({n + 1} / {len(slides)})</span></div>")
     with nxt.container(key="present_next"):
         st.button(t("present.next"), icon=":material/arrow_forward:", disabled=n + 1 >= len(slides),
