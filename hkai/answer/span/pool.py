@@ -18,8 +18,8 @@ class Spans:
     """The span reader, loaded once per process on first use (off the first paint) or never when switched off;
     a reader that cannot load is logged once, with its reason, and the answers go on without it."""
 
-    def __init__(self, enabled: bool = True, windows: int = 6) -> None:
-        self.enabled, self.windows = enabled, windows
+    def __init__(self, enabled: bool = True, windows: int = 6, threads: int = 2) -> None:
+        self.enabled, self.windows, self.threads = enabled, windows, threads
         self._reader: SpanReader | None = None
         self.status = "not loaded" if enabled else "off"
         self._lock = threading.Lock()
@@ -32,7 +32,7 @@ class Spans:
             if not self._tried:
                 self._tried = True
                 try:
-                    self._reader = SpanReader(threads=2)
+                    self._reader = SpanReader(threads=self.threads)
                     self.status = "loaded"
                 except ReaderUnavailable as exc:
                     self.status = str(exc)
