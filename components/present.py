@@ -48,18 +48,23 @@ CSS = """<style>
 
 # Keys move between slides by pressing the bar's own buttons, so the visitor's session (and workspace) stays.
 # A press waits until the bar is settled, then presses; the next waits until that press has moved the slide.
-# Settled: the counter is the current run's (Streamlit marks an element stale, data-stale, until the run redraws
-# it) and shows the slide the address names. The two can disagree between runs: a move to another page sets the
-# address (st.switch_page) before the new page runs, and meanwhile the old page's bar is not stale. Its buttons
-# still carry the slides of that page: a press on one would ask for the slide already shown, and be lost.
+# Settled: the counter and the button to press are the current run's (Streamlit marks an element stale,
+# data-stale, until the run redraws it; a run draws the bar's buttons one after another) and the counter shows
+# the slide the address names. The two can disagree between runs: a move to another page sets the address
+# (st.switch_page) before the new page runs, and meanwhile the old page's bar is not stale. Its buttons still
+# carry the slides of that page: a press on one would ask for the slide already shown, and be lost.
+# A press that leaves the bar settled where it was for 2.5 s (no run began) is pressed again: a bar's buttons
+# name their slide (n + 1, n - 1), not a step, so a second press of the same bar can only ask for the same slide.
 KEYS = """<script>
 (() => {
   const win = window.parent, doc = win.document;
   if (win.__hkaiPresentKeys) return;
   win.__hkaiPresentKeys = true;
   const queue = [];
-  let sent = null;  // the slide shown when the last press was sent, and when
+  let sent = null;  // the last press: the slide shown when it was sent, its button, when, since when still
   let since = 0;  // when the press at the head of the queue began to wait
+  const log = win.__hkaiPresentLog = [];  // what the keys did, last 40 (the browser tests print it on a failure)
+  const note = (...what) => { log.push([Date.now() % 100000, ...what].join(' ')); if (log.length > 40) log.shift(); };
   const live = (el) => el !== null && el.closest('[data-stale=true]') === null;
   const settled = () => {  // the slide the bar shows, once it is settled; else null
     const c = doc.querySelector('.hkai-counter');
@@ -67,24 +72,36 @@ KEYS = """<script>
     const asked = new URLSearchParams(win.location.search).get('slide');
     return asked === null || asked === c.dataset.slide ? c.dataset.slide : null;
   };
+  const button = (selector) => [...doc.querySelectorAll(selector)].find(live) || null;
+  const press = (selector) => {
+    const el = button(selector);
+    note('press', selector, el ? (el.disabled ? 'disabled' : 'live') : 'none', settled(), win.location.search);
+    if (!el || el.disabled) return false;
+    if (doc.activeElement) doc.activeElement.blur();
+    el.click();
+    return true;
+  };
   const pump = () => {
-    if (!queue.length) return;
+    if (!queue.length && !sent) return;
     const now = settled();
-    if (sent && now !== null && now !== sent.slide) { sent = null; since = Date.now(); }  // the last press moved
-    if (Date.now() - (sent ? sent.at : since) < 30000 && (sent || now === null)) {
+    if (sent && now !== null && now !== sent.slide) { note('moved', now); sent = null; since = Date.now(); }
+    if (sent && Date.now() - sent.at < 30000) {
+      if (now === null) sent.still = null;  // a run is under way
+      else if (sent.still === null) sent.still = Date.now();
+      else if (Date.now() - sent.still > 2500) { press(sent.selector); sent.still = null; }  // it was lost
+      setTimeout(pump, 80);
+      return;
+    }
+    sent = null;
+    if (!queue.length) return;
+    if (Date.now() - since < 30000 && (now === null || button(queue[0]) === null)) {  // the bar drawn to its end
       setTimeout(pump, 80);
       return;
     }
     const selector = queue.shift();
-    const el = [...doc.querySelectorAll(selector)].find(live) || null;
-    sent = null;
-    if (el && !el.disabled) {
-      sent = {slide: now, at: Date.now()};
-      if (doc.activeElement) doc.activeElement.blur();
-      el.click();
-    }
+    if (press(selector)) sent = {slide: now, selector: selector, at: Date.now(), still: null};
     since = Date.now();
-    if (queue.length) setTimeout(pump, 80);
+    setTimeout(pump, 80);
   };
   doc.addEventListener('keydown', (e) => {
     const t = e.target && e.target.tagName;
@@ -95,8 +112,9 @@ KEYS = """<script>
     else if (e.key === 'Escape') selector = '.st-key-present_exit button';
     if (!selector || !doc.querySelector('.hkai-counter')) return;  // not presenting (any more)
     e.preventDefault();
+    note('key', e.key, settled(), queue.length, sent ? sent.slide : '-');
     queue.push(selector);
-    if (queue.length === 1) { since = Date.now(); pump(); }
+    if (queue.length === 1 && !sent) { since = Date.now(); pump(); }
   }, true);
 })();
 </script>"""

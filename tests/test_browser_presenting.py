@@ -27,7 +27,8 @@ def until_url(page, test, timeout: float = 30) -> None:
     """Streamlit changes the address with the history API, which fires no load event: poll it."""
     deadline = time.time() + timeout
     while not test(page.evaluate("location.href")):  # a round trip: page.url alone may not have caught up
-        assert time.time() < deadline, page.url
+        if time.time() > deadline:
+            raise AssertionError("\n".join([page.url, *(page.evaluate("window.__hkaiPresentLog") or [])]))
         page.wait_for_timeout(200)
 
 
