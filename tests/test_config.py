@@ -57,3 +57,9 @@ def test_a_store_folder_given_in_code_holds_the_feedback_file_too(tmp_path):
     assert settings.store_dir == tmp_path / "s" and settings.feedback_file == tmp_path / "s" / "feedback.jsonl"
     assert load_settings(env={"HKAI_FEEDBACK_FILE": str(tmp_path / "f.jsonl")}, store_dir=tmp_path).feedback_file == \
         tmp_path / "f.jsonl"
+
+
+def test_threads_are_the_cores_at_most_four_unless_set():
+    assert 1 <= load_settings({}).threads <= 4
+    assert load_settings({"HKAI_THREADS": "3"}).threads == 3
+    assert load_settings({"HKAI_THREADS": "0"}).threads == 1

