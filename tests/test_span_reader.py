@@ -141,3 +141,16 @@ def test_the_shipped_sentence_reader_weighs_every_feature_in_every_mode():
     raw = json.loads(READER_FILE.read_text())
     assert set(raw["features"]) == set(FEATURES) and set(raw["modes"]) == set(MODES)
     assert all(set(m["weights"]) == set(FEATURES) for m in raw["modes"].values())
+
+
+def test_the_threads_setting_reaches_the_readers_onnx_session(tmp_path):
+    """HKAI_THREADS sizes the span reader's ONNX Runtime threads (test workers run with 1 each)."""
+    from hkai.core.config import load_settings
+    from hkai.library import Library
+
+    lib = Library(load_settings(store_dir=tmp_path / "store", embedding_model="none", threads=3))
+    try:
+        reader = lib.parts.spans.reader()
+        assert reader.session.get_session_options().intra_op_num_threads == 3
+    finally:
+        lib.close()
