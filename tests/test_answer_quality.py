@@ -18,9 +18,10 @@ SETS = {s.name: s for s in answer_sets()}
 # are not reached (docs/benchmarks.md: why).
 FLOORS = {"DRCD_dev": (0.90, 0.05), "cmrc2018_trial": (0.75, 0.05), "xquad_public en->zh-Hant": (0.62, 0.15),
           "xquad_public en": (0.78, 0.14), "xquad_public zh->en": (0.52, 0.18)}
-# The span the answer names, scored as CMRC 2018 scores it (character F1), where the reader reads the question
-# in the passages' language (bench on 200: DRCD_dev 0.683, cmrc2018_trial 0.442, XQuAD English 0.439).
-SPAN_F1 = {"DRCD_dev": 0.50, "cmrc2018_trial": 0.30, "xquad_public en": 0.36}
+# The span the answer names, scored as CMRC 2018 scores it (character F1) (bench on 200: DRCD_dev 0.683,
+# cmrc2018_trial 0.442, XQuAD English 0.439; English over Chinese 0.263, where the span reader's odds stand in
+# for a transliterated name the sentence does not spell out: 0.166 without; 0.268 on these 60).
+SPAN_F1 = {"DRCD_dev": 0.50, "cmrc2018_trial": 0.30, "xquad_public en": 0.36, "xquad_public en->zh-Hant": 0.22}
 # Probes abstained on at least 0.85 in the same language; across languages (Chinese questions about other
 # articles, asked of an English library: 0.74 on 200) the signals are weaker.
 ABSTAINS = ("DRCD_dev", "cmrc2018_trial", "xquad_public en")
