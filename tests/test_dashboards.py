@@ -146,6 +146,25 @@ def test_png_and_svg_exports_carry_a_source_line():
     assert svg.rstrip().endswith("</svg>")
 
 
+def test_charts_are_drawn_in_a_process_that_ends_with_the_export():
+    """vl-convert's engine and fonts (about 100 MB) never load into the app's own process; a deck's charts share
+    one drawing process, and a chart vl-convert refuses is a typed failure, not a hung or dead worker."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from hkai import dashboards as dash; deck = dash.build_deck('zh-Hant'); "
+            "dash.to_png(dash.CHARTS['compute']('en'), 'en'); print(len(deck), 'vl_convert' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 100_000 and out[1] == "False"
+    from hkai.dashboards import vega
+
+    with vega.worker():
+        with pytest.raises(vega.DrawingFailed):
+            vega.png({"mark": "no-such-mark", "data": {"values": []}})
+        assert vega.svg({"mark": "bar", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a"}}}
+                        ).startswith("<svg")
+
+
 def test_model_comparison_table_has_three_models_and_six_columns():
     frame = dash.models_frame("en")
     assert len(frame) == 3 and len(frame.columns) == 7

@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from ..core.i18n import plural, t
 from ..core.script import to_script
-from . import data, layout
+from . import data, layout, vega
 from .charts import CHARTS, FONT, ChartSpec, Style, counts
 from .exports import to_png
 
@@ -296,8 +296,9 @@ def build_deck(lang: str, mine: list[data.VisitorFigure] = (), documents: int = 
     makers = [maker(CHARTS[key]) for key, _ in layout.charts()]
     if counts(lang, mine=list(mine)) is not None:
         makers.append(maker(counts))
-    for make in makers:
-        sources += _chart_slide(deck, make, lang, base_url).sources
+    with vega.worker():  # every chart of the deck drawn by one vl-convert process, gone with the deck
+        for make in makers:
+            sources += _chart_slide(deck, make, lang, base_url).sources
     for row in data.tables()["models"]["rows"]:
         _model(deck, row, lang, base_url)
     last = _slide(deck, t("deck.sources", lang), lang)

@@ -1,30 +1,20 @@
-"""Charts and their data as files: PNG and SVG (vl-convert, with the CJK font
-registered, and a source line under the chart), CSV in the reader's language."""
+"""Charts and their data as files: PNG and SVG (vl-convert in a process of its own, `vega`, with a
+source line under the chart), CSV in the reader's language."""
 
 from __future__ import annotations
 
 import io
 import re
 import textwrap
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..core.i18n import t
+from . import vega
 from .charts import ChartSpec
 from .data import figures_frame
+from .vega import CJK_FONT_DIRS
 
-CJK_FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto")]
 CJK_FONT_FILE = "NotoSansCJK-Regular.ttc"
-
-
-@lru_cache(maxsize=1)
-def _register_fonts() -> None:
-    import vl_convert as vlc
-
-    for d in CJK_FONT_DIRS:
-        if d.is_dir():
-            vlc.register_font_directory(str(d))
 
 
 def source_lines(spec: ChartSpec, lang: str, width: int = 110) -> list[str]:
@@ -44,11 +34,9 @@ def _font(size: int):
 
 def to_png(spec: ChartSpec, lang: str, scale: float = 2.0, source: bool = True) -> bytes:
     """The chart with its source line under it (`source=False`: a slide's footer says it)."""
-    import vl_convert as vlc
     from PIL import Image, ImageDraw
 
-    _register_fonts()
-    png = vlc.vegalite_to_png(spec.chart.to_dict(), scale=scale)
+    png = vega.png(spec.chart.to_dict(), scale=scale)
     if not source:
         return png
     chart = Image.open(io.BytesIO(png)).convert("RGB")
@@ -65,10 +53,7 @@ def to_png(spec: ChartSpec, lang: str, scale: float = 2.0, source: bool = True) 
 
 
 def to_svg(spec: ChartSpec, lang: str) -> str:
-    import vl_convert as vlc
-
-    _register_fonts()
-    svg = vlc.vegalite_to_svg(spec.chart.to_dict())
+    svg = vega.svg(spec.chart.to_dict())
     m = re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg)
     height = float(m.group(1)) if m else 0.0
     lines = source_lines(spec, lang)
