@@ -2,5 +2,5 @@ import sys
 
 from .cli import main
 
-if __name__ == "__main__":  # not when a worker process (the charts' drawing) imports the main module
+if __name__ == "__main__":
     sys.exit(main())

@@ -146,17 +146,25 @@ def test_png_and_svg_exports_carry_a_source_line():
     assert svg.rstrip().endswith("</svg>")
 
 
-def test_charts_are_drawn_in_a_process_that_ends_with_the_export():
+def test_charts_are_drawn_in_a_process_that_ends_with_the_export(monkeypatch):
     """vl-convert's engine and fonts (about 100 MB) never load into the app's own process; a deck's charts share
     one drawing process, and a chart vl-convert refuses is a typed failure, not a hung or dead worker."""
     import subprocess
     import sys
 
+    from hkai.dashboards import vega
+
+    started = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(vega.subprocess, "Popen", lambda *a, **k: started.append(1) or popen(*a, **k))
+    dash.build_deck("en")
+    assert len(started) == 1  # every chart of the deck, several drawings each, one process
+    monkeypatch.undo()
+
     code = ("import sys; from hkai import dashboards as dash; deck = dash.build_deck('zh-Hant'); "
             "dash.to_png(dash.CHARTS['compute']('en'), 'en'); print(len(deck), 'vl_convert' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) > 100_000 and out[1] == "False"
-    from hkai.dashboards import vega
 
     with vega.worker():
         with pytest.raises(vega.DrawingFailed):
