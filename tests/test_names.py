@@ -2,6 +2,9 @@
 where the glossary or CC-CEDICT has one, a run of capitalised words as one name, and a comparison's sides each
 with the topic they share."""
 
+import gzip
+import marshal
+
 from hkai.answer.glosses import english_name, says_by_pinyin
 from hkai.answer.shape import shape_of
 from hkai.retrieve.planner import plan_query
@@ -46,7 +49,19 @@ def test_the_shipped_cc_cedict_tables_are_what_parsing_gives(tmp_path, monkeypat
     try:
         shipped, parsed = glosses._cedict(), glosses.parse_cedict()
         assert shipped == parsed and len(shipped.definitions) > 100_000
-        assert shipped.definitions["比特币"] == ("Bitcoin (cryptocurrency)",) and shipped.readings["通"] == {"tong"}
+        assert glosses._entries("比特币") == ["Bitcoin (cryptocurrency)"] and shipped.readings["通"] == ("tong",)
+        assert len(glosses._entries("行")) > 5  # a headword's definitions, each of its entries'
+        # Tables of the layout before (a tuple of definitions per headword) are parsed afresh, not misread.
+        header, *tables = marshal.loads(gzip.open(glosses.CEDICT_TABLES).read())
+        older = tmp_path / "older.marshal.gz"
+        with gzip.open(older, "wb") as f:
+            f.write(marshal.dumps(({**header, "layout": 1}, *tables)))
+        monkeypatch.setattr(glosses, "CEDICT_TABLES", older)
+        glosses._cedict.cache_clear()
+        with caplog.at_level("INFO", logger="hkai.answer.glosses"):
+            assert glosses._cedict() == parsed
+        assert "made from another file" in caplog.text
+        caplog.clear()
         stale = tmp_path / "tables.marshal.gz"
         glosses.write_cedict_tables(stale)
         monkeypatch.setattr(glosses, "CEDICT_TABLES", stale)
