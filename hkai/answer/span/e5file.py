@@ -88,9 +88,8 @@ class E5File:
         at += 4 * (pieces + 1)
         self.scores = np.frombuffer(buf, dtype="<f4", count=pieces, offset=at).copy()
         at += 4 * pieces
-        blob = bytes(buf[at:at + blob_len])
+        self._pieces = (at, offsets.copy())  # where the pieces' UTF-8 blob starts, and each piece's bounds in it
         at += blob_len
-        self.pieces = [blob[offsets[i]:offsets[i + 1]].decode("utf-8", "replace") for i in range(pieces)]
         n_norm, _ = struct.unpack_from("<iI", buf, at)
         at += 8
         self.normalisation: dict[int, str] = {}
@@ -111,6 +110,13 @@ class E5File:
             kind, elements, offset, size = struct.unpack_from("<BIQQ", buf, at)
             at += 21
             self.tensors[name] = Tensor(name, kind != 0, elements, offset, size)
+
+    def pieces(self):
+        """The tokenizer's pieces in id order (read from the file each time: only the tokenizer's table keeps them)."""
+        at, bounds = self._pieces
+        blob = bytes(self.raw[at:at + int(bounds[-1])])
+        for i in range(len(bounds) - 1):
+            yield blob[bounds[i]:bounds[i + 1]].decode("utf-8", "replace")
 
     @cached_property
     def digest(self) -> str:

@@ -13,6 +13,7 @@ from, so a span of tokens maps back to the sentence it quotes.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +32,8 @@ class Encoded:
 
 class Tokens:
     def __init__(self, model: E5File) -> None:
-        self._ids = {p: i for i, p in enumerate(model.pieces) if i != model.unk}
-        self._scores = model.scores.astype(np.float64).tolist()
+        self._ids = {p: i for i, p in enumerate(model.pieces()) if i != model.unk}
+        self._scores = array("d", model.scores.astype(np.float64).tobytes())  # 2 MB, not 8 as a list of floats
         self._longest = max(len(p) for p in self._ids)
         self._unk_score = float(model.scores.min()) - 10.0
         self._map = model.normalisation
