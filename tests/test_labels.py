@@ -79,3 +79,19 @@ def test_an_upload_is_titled_by_its_own_heading(tmp_path):
     plain = tmp_path / "plain-notes.txt"
     plain.write_text(SUBSIDY + "\n" + DATA_CENTRE, encoding="utf-8")
     assert load_path(plain).title == Path(plain).stem  # a first line that is a sentence is no heading
+
+
+def test_the_taggers_word_table_is_jiebas_own_held_compactly():
+    """The tagger's word -> part-of-speech table holds what jieba's own loader reads from its dictionary, with
+    the segmenter's word strings as keys (not a second copy of 349,000 words) and one string per tag."""
+    import jieba.posseg
+
+    from hkai.core.words import segmenter
+    from hkai.dashboards.labels import _tagger
+
+    ours = type(_tagger())(segmenter()).word_tag_tab  # as loaded, before a cut adds the user dictionary's words
+    jiebas = jieba.posseg.POSTokenizer(segmenter()).word_tag_tab
+    assert len(ours) > 300_000 and ours == jiebas
+    assert len({id(t) for t in ours.values()}) == len(set(ours.values()))  # one string per tag
+    keys = {w: w for w in segmenter().FREQ}
+    assert all(keys[w] is w for w in list(ours)[:1000])  # the segmenter's own strings

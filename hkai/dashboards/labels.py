@@ -188,8 +188,24 @@ def _tagger():
 
     from ..core.words import segmenter
 
+    class Tagger(jieba.posseg.POSTokenizer):
+        """jieba's part-of-speech tagger over the process's segmenter, its word -> tag table keyed by the word
+        strings the segmenter already holds and one string per tag (`load_word_tag` reads jieba's dictionary
+        as jieba's own does): the table in 7 MB instead of 43 (jieba's HMM tables, 54 MB, come with the module)."""
+
+        def load_word_tag(self, f) -> None:
+            own = {w: w for w in self.tokenizer.FREQ}
+            tags: dict[str, str] = {}
+            table: dict[str, str] = {}
+            with f:
+                for line in f:
+                    if line := line.strip().decode("utf-8"):
+                        word, _, tag = line.split(" ")
+                        table[own.get(word, word)] = tags.setdefault(tag, tag)
+            self.word_tag_tab = table
+
     jieba.setLogLevel(60)
-    return jieba.posseg.POSTokenizer(segmenter())
+    return Tagger(segmenter())
 
 
 def _tagged(text: str) -> list[tuple[str, str, int]]:
