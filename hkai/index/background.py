@@ -13,6 +13,7 @@ import logging
 import threading
 from itertools import islice
 
+from ..core.memory import give_back_freed_memory
 from ..store.filters import where
 from ..store.store import Store
 from .points import PointMaker
@@ -84,6 +85,7 @@ class LaterEmbedding:
             except Exception:  # the store closed under it, or the model failed: say so, retry on the next kick
                 if not self._stop.is_set():
                     logger.exception("filling in dense vectors failed; the passages stay searchable by their words")
+            give_back_freed_memory()  # the engines' work buffers, freed in their threads' arenas
             with self._lock:
                 if not self._wake.is_set():
                     self._idle.set()
