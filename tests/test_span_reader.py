@@ -154,3 +154,26 @@ def test_the_threads_setting_reaches_the_readers_onnx_session(tmp_path):
         assert reader.session.get_session_options().intra_op_num_threads == 3
     finally:
         lib.close()
+
+
+def test_each_window_is_read_alone_so_its_logits_are_its_own(reader, monkeypatch):
+    """ONNX Runtime keeps the working memory of its largest run, and the int8 graph scales activations over the
+    whole batch: each window is run alone, and its logits are the same whatever is read beside it."""
+    tokens = reader.tokens
+    q = tokens.encode("香港的總算力有多少？").ids
+    windows = [np.concatenate([[tokens.bos], q, [tokens.eos, tokens.eos], tokens.encode(p).ids[:240], [tokens.eos]])
+               for p in seed_paragraphs(SEED_000, 7) + seed_paragraphs(SEED_002, 3)]
+    runs = []
+    session = reader.session
+
+    class Counting:
+        def run(self, names, feeds):
+            runs.append(feeds["attention_mask"].shape)
+            return session.run(names, feeds)
+
+    monkeypatch.setattr(reader, "session", Counting())
+    together = reader.logits(windows)
+    assert len(runs) == len(windows) and all(r[0] == 1 for r in runs)
+    for w, (start, end) in zip(windows, together):
+        alone_start, alone_end = reader.logits([w])[0]
+        assert len(start) == len(w) and np.array_equal(start, alone_start) and np.array_equal(end, alone_end)
