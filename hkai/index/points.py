@@ -50,6 +50,11 @@ class PointMaker:
         return [{DENSE: dense[j], **({LATENT: sparse_vector(*latent[j])}
                                      if latent is not None else {})} for j in range(len(texts))]
 
+    def rest(self) -> None:
+        """No passages are waiting for the model's vectors."""
+        if self.dense is not None:
+            self.dense.rest()
+
     def points(self, doc: Document, batch: list[Chunk], ready: bool, embed: bool = True) -> list:
         """Points of a document's chunks; without `embed`, the model's vectors are left for later."""
         texts = [c.text for c in batch]
