@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 from ..core import i18n
 from ..core.config import Limits, LLMSettings
+from ..core.memory import give_back_freed_memory
 from ..core.script import answer_language
 from ..core.types import PUBLIC, Answer
 from ..retrieve.planner import plan_query, with_translation
@@ -77,7 +78,16 @@ class AnswerService:
         without one says so); `budget`: the
         visitor's remaining generated answers; `on_token`: hears a generated
         answer as it arrives; `lang`: the reader's, for a question without words of its own (empty)."""
-        owners = list(owners)
+        try:
+            return self._answer(question, list(owners), previous, history, generate, budget, on_token, lang)
+        finally:
+            # What the answer worked with, freed in the arena of the visitor's thread (each Streamlit run is a
+            # thread of its own), goes back to the system: 2-7 ms; ten questions held 60 MB more, 41 after it.
+            give_back_freed_memory()
+
+    def _answer(self, question: str, owners: list[str], previous: str | None, history: list[tuple[str, str]] | None,
+                generate: bool | None, budget: CallBudget | None, on_token: Callable[[str], None] | None,
+                lang: str) -> Answer:
         if (refused := self.refusal(question, lang)) is not None:
             return refused
         if generate is False or (generate is None and not self.generates):
