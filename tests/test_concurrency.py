@@ -255,3 +255,24 @@ def test_a_passage_the_model_fails_on_does_not_block_the_rest(tmp_path, caplog):
     finally:
         del model.embed_documents
         lib.close()
+
+
+def test_each_visitors_answer_gives_its_freed_memory_back(lexical_library, monkeypatch):
+    """Each Streamlit run is a thread with a glibc arena of its own: every answer, asked from such threads (an
+    error inside included), ends by returning what it freed to the system."""
+    from hkai.answer import service
+
+    calls = []
+    monkeypatch.setattr(service, "give_back_freed_memory", lambda: calls.append(threading.current_thread().name))
+    questions = ["How much computing power does Hong Kong have in total?", "香港Web3.0協會理事會會長是誰？", ""]
+    threads = [threading.Thread(target=lexical_library.ask, args=(q,), name=f"visitor-{i}")
+               for i, q in enumerate(questions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(calls) == ["visitor-0", "visitor-1", "visitor-2"]
+    monkeypatch.setattr(lexical_library.parts.answers.offline, "answer", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        lexical_library.ask("Who chairs the Hong Kong Web3.0 Association?")
+    assert len(calls) == 4
