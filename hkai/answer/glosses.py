@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 # from; `python -m bench.cedict` remakes them. CC-CEDICT is CC BY-SA 4.0 (MDBG; https://cc-cedict.org).
 CEDICT_TABLES = DATA_DIR / "cedict-tables.marshal.gz"
 SEPARATOR = "\x1f"  # between a headword's definitions (the unit separator: in no definition)
+TABLES_LAYOUT = 2  # the tables' shape: 2 since a headword's definitions are one joined string
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +101,8 @@ def _cedict() -> _Cedict:
 
 def _header(source_sha256: str) -> dict:
     """What the shipped tables must have been made from and how: the source file, marshal's version and the
-    tables' layout (`TABLES_LAYOUT`: 2 since the definitions are joined strings)."""
+    tables' layout (`TABLES_LAYOUT`)."""
     return {"source_sha256": source_sha256, "marshal": marshal.version, "layout": TABLES_LAYOUT}
-
-
-TABLES_LAYOUT = 2
 
 
 def parse_cedict() -> _Cedict:

@@ -11,26 +11,25 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 from functools import lru_cache
-
-logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
 def _trim():
+    """glibc's `malloc_trim`, or None where the C library has none."""
     name = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     except OSError:
         return None
+    if trim is not None:
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
 
 
 def give_back_freed_memory() -> bool:
     """Return the allocator's free pages to the system; whether the C library could."""
-    trim = _trim()
-    if trim is None:
+    if (trim := _trim()) is None:
         return False
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
     trim(0)
     return True

@@ -88,7 +88,7 @@ class E5File:
         at += 4 * (pieces + 1)
         self.scores = np.frombuffer(buf, dtype="<f4", count=pieces, offset=at).copy()
         at += 4 * pieces
-        self._pieces = (at, offsets.copy())  # where the pieces' UTF-8 blob starts, and each piece's bounds in it
+        self._pieces = (at, offsets)  # where the pieces' UTF-8 blob starts, and each piece's bounds in it (mapped)
         at += blob_len
         n_norm, _ = struct.unpack_from("<iI", buf, at)
         at += 8

